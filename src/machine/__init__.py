@@ -1,0 +1,46 @@
+"""``machine``: the WiPy's hardware, on the active board (see ``micropython_compat``).
+
+Importing this module touches no hardware; objects claim their pins and buses when created.
+"""
+
+from micropython_compat.resets import (
+    DEEPSLEEP_RESET,
+    HARD_RESET,
+    PWRON_RESET,
+    SOFT_RESET,
+    WDT_RESET,
+)
+
+from ._adc import ADC
+from ._i2c import I2C
+from ._irq import DEEPSLEEP, IDLE, SLEEP
+from ._pin import Pin
+from ._rtc import RTC
+from ._sd import SD
+from ._spi import SPI
+from ._system import *  # noqa: F403 - the module-level functions, listed in _system.__all__
+from ._system import __all__ as _functions
+from ._timer import Timer
+from ._uart import UART
+from ._wdt import WDT
+
+__all__ = [
+    "ADC",
+    "DEEPSLEEP",
+    "DEEPSLEEP_RESET",
+    "HARD_RESET",
+    "I2C",
+    "IDLE",
+    "PWRON_RESET",
+    "RTC",
+    "SD",
+    "SLEEP",
+    "SOFT_RESET",
+    "SPI",
+    "UART",
+    "WDT",
+    "WDT_RESET",
+    "Pin",
+    "Timer",
+    *_functions,
+]

@@ -1,0 +1,102 @@
+"""The ``irq`` object that ``Pin.irq()``, ``TimerChannel.irq()``, ``UART.irq()`` and ``RTC.irq()``
+return, and the routing of a peripheral's interrupt to the one dispatcher."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from micropython_compat.board import current_runtime
+from micropython_compat.errors import bad_argument
+
+__all__ = ["IDLE", "SLEEP", "DEEPSLEEP", "Irq", "check_priority"]
+
+# Power modes an interrupt may wake the board from (machine.IDLE, SLEEP, DEEPSLEEP).
+IDLE = 1
+SLEEP = 2
+DEEPSLEEP = 4
+
+Handler = Optional[Callable[[Any], object]]
+
+
+def check_priority(priority: Any) -> int:
+    """Return ``priority`` if it is 1..7; else raise ``ValueError``."""
+    if not isinstance(priority, int) or isinstance(priority, bool) or not 1 <= priority <= 7:
+        raise bad_argument()
+    return priority
+
+
+class Irq:
+    """An interrupt source of a peripheral: ``irq.init()``, ``enable()``, ``disable()``,
+    ``flags()`` and calling it to run the handler by hand.
+
+    ``parent`` is what the handler receives (the pin, the timer channel, ...).
+    """
+
+    def __init__(
+        self,
+        parent: Any,
+        handler: Handler,
+        trigger: int,
+        priority: int,
+        wake: int,
+        on_enable: Optional[Callable[[bool], None]] = None,
+    ) -> None:
+        self._parent = parent
+        self.handler = handler
+        self.trigger = trigger
+        self.priority = priority
+        self.wake = wake
+        self._on_enable = on_enable
+        self._flags = 0
+        self.enabled = True
+
+    def init(self) -> None:
+        """Re-enable the interrupt with its settings."""
+        self.enable()
+
+    def enable(self) -> None:
+        """Let the interrupt fire."""
+        self.enabled = True
+        if self._on_enable is not None:
+            self._on_enable(True)
+
+    def disable(self) -> None:
+        """Stop the interrupt from firing (settings are kept)."""
+        self.enabled = False
+        if self._on_enable is not None:
+            self._on_enable(False)
+
+    def flags(self) -> int:
+        """Inside the handler, the trigger that fired; 0 elsewhere."""
+        return self._flags
+
+    def __call__(self) -> None:
+        """Run the handler now, as if the interrupt had fired."""
+        if self.handler is not None:
+            self.handler(self._parent)
+
+    def fire(self, flags: int) -> None:
+        """Called by the peripheral: queue the handler on the dispatcher if enabled."""
+        if not self.enabled:
+            return
+        runtime = current_runtime()
+        if self.wake & (SLEEP | DEEPSLEEP):
+            runtime.wake(self.wake_reason)
+        if self.handler is not None:
+            runtime.dispatcher.post(self._invoke, flags, self.priority)
+
+    def _invoke(self, flags: int) -> None:
+        handler = self.handler
+        if handler is None:
+            return
+        self._flags = flags
+        try:
+            handler(self._parent)
+        finally:
+            self._flags = 0
+
+    #: what ``machine.wake_reason()`` reports when this irq wakes the board
+    wake_reason = 0
+
+    def __repr__(self) -> str:
+        return "<irq>"

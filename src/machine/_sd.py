@@ -1,0 +1,9 @@
+"""``machine.SD`` (placeholder: being written)."""
+
+from __future__ import annotations
+
+__all__ = ["SD"]
+
+
+class SD:
+    """Not written yet."""

@@ -1,0 +1,42 @@
+"""Picks the C fast path (``_speedups``) or its pure-Python twin (``_pyimpl``).
+
+``MICROPYTHON_COMPAT_PURE=1`` forces the twin; so does a failed compile. ``IMPLEMENTATION`` says
+which one is in use (``'c'`` or ``'python'``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import _pyimpl
+
+if os.environ.get("MICROPYTHON_COMPAT_PURE", "") not in ("", "0"):
+    _impl = _pyimpl
+    IMPLEMENTATION = "python"
+else:
+    try:
+        from . import _speedups as _impl  # type: ignore[no-redef]
+
+        IMPLEMENTATION = "c"
+    except ImportError:
+        _impl = _pyimpl
+        IMPLEMENTATION = "python"
+
+PinBase = _impl.PinBase
+ticks_ms = _impl.ticks_ms
+ticks_us = _impl.ticks_us
+ticks_cpu = _impl.ticks_cpu
+ticks_diff = _impl.ticks_diff
+ticks_add = _impl.ticks_add
+set_clock = _impl.set_clock
+
+__all__ = [
+    "IMPLEMENTATION",
+    "PinBase",
+    "set_clock",
+    "ticks_add",
+    "ticks_cpu",
+    "ticks_diff",
+    "ticks_ms",
+    "ticks_us",
+]

@@ -1,0 +1,1 @@
+"""Backends: implementations of the ``hal`` seam. Front ends never import from here."""

@@ -1,0 +1,320 @@
+"""The hardware seam: the primitives every backend implements.
+
+Front ends (``machine``, ``utime``, ``wipy``, ...) parse and check arguments, build reprs and
+raise MicroPython's errors once; a backend only supplies the small operations below. A front end
+never asks which board it is on, and adding a board never means editing a front end.
+
+Conventions for every primitive:
+
+* Bus and device failures raise ``OSError`` whose ``errno`` is what the WiPy reports
+  (``micropython_compat.errors.device_error``); a backend translates host errors into these.
+* Callbacks handed to a backend (pin edges, UART receive, clock alarms, watchdog expiry) may be
+  called from any thread; the front end routes them to the IRQ dispatcher.
+* ``close()``/``release()`` are idempotent and release every thread and file descriptor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, Sequence, Union
+
+if TYPE_CHECKING:
+    from .description import BoardDescription
+
+__all__ = [
+    "ADCBlock",
+    "Board",
+    "Cancellable",
+    "Clock",
+    "GPIOLine",
+    "GPIOController",
+    "I2CBus",
+    "I2CRead",
+    "I2CWrite",
+    "LineConfig",
+    "PWMChannel",
+    "RTCDevice",
+    "SPIBus",
+    "Storage",
+    "UARTPort",
+    "Watchdog",
+]
+
+# --------------------------------------------------------------------------------------- GPIO
+
+#: Line modes, spelled as the front end's modes are (lower case).
+MODES = ("in", "out", "open_drain", "alt", "alt_open_drain")
+#: Pull resistor settings; ``None`` is no pull.
+PULLS = (None, "up", "down")
+#: Drive strengths.
+DRIVES = ("low", "med", "high")
+
+
+@dataclass(frozen=True)
+class LineConfig:
+    """How a GPIO line is configured.
+
+    ``value`` is the level to drive when the mode is an output (``None``: keep the current one).
+    ``alt`` is the alternate function index for the ALT modes, -1 for plain GPIO.
+    """
+
+    mode: str = "in"
+    pull: Optional[str] = None
+    drive: str = "med"
+    alt: int = -1
+    value: Optional[int] = None
+
+
+#: Called as ``callback(level, timestamp_ns)`` after every change of the line's input level.
+EdgeCallback = Callable[[int, int], None]
+
+
+class GPIOLine(Protocol):
+    """One claimed line.
+
+    ``fast_fd`` is a file descriptor on which the C fast path may issue
+    ``GPIO_V2_LINE_SET_VALUES``/``GET_VALUES`` directly, or -1 when there is none.
+    """
+
+    fast_fd: int
+
+    def get(self) -> int:
+        """Return the level at the pin (0 or 1), whatever the mode."""
+
+    def set(self, value: int) -> None:
+        """Drive the line to ``value`` (0/1); an open-drain line releases on 1."""
+
+    def reconfigure(self, config: LineConfig) -> None:
+        """Apply a new configuration; raises ``ValueError`` if the board can't do it."""
+
+    def watch(self, callback: Optional[EdgeCallback]) -> None:
+        """Report every input level change to ``callback`` (``None`` stops reporting)."""
+
+    def release(self) -> None:
+        """Give the line back; the handle is dead afterwards."""
+
+
+class GPIOController(Protocol):
+    """The board's GPIO lines, by board pin name (``'GP2'``)."""
+
+    def claim(self, name: str, config: LineConfig) -> GPIOLine:
+        """Claim a line and configure it.
+
+        Raises ``ValueError`` for a name the board doesn't have and ``OSError`` (with a message
+        that names the holder or the fix) when the host refuses.
+        """
+
+
+# ---------------------------------------------------------------------------------------- I2C
+
+
+@dataclass(frozen=True)
+class I2CWrite:
+    """Send ``data`` to the addressed device."""
+
+    data: bytes
+
+
+@dataclass(frozen=True)
+class I2CRead:
+    """Receive ``len(buf)`` bytes into ``buf``."""
+
+    buf: Union[bytearray, memoryview]
+
+
+I2CMessage = Union[I2CWrite, I2CRead]
+
+
+class I2CBus(Protocol):
+    """An I2C master."""
+
+    def configure(self, baudrate: int) -> None:
+        """Set the SCL clock rate (a host that can't change it ignores the request)."""
+
+    def transfer(self, addr: int, messages: Sequence[I2CMessage], stop: bool = True) -> None:
+        """Run one transaction: a (repeated) start before each message, a stop at the end
+        when ``stop`` is true. A zero-length write is an address probe.
+
+        Raises ``OSError`` with the WiPy's errno when the device does not acknowledge.
+        """
+
+    def close(self) -> None:
+        """Release the bus."""
+
+
+# ---------------------------------------------------------------------------------------- SPI
+
+
+class SPIBus(Protocol):
+    """An SPI master."""
+
+    def configure(
+        self, baudrate: int, polarity: int, phase: int, bits: int, firstbit_msb: bool
+    ) -> None:
+        """Set the bus parameters for the following transfers."""
+
+    def transfer(self, tx: bytes) -> bytes:
+        """Clock out ``tx`` and return the ``len(tx)`` bytes clocked in at the same time."""
+
+    def close(self) -> None:
+        """Release the bus."""
+
+
+# --------------------------------------------------------------------------------------- UART
+
+#: Called with no arguments when bytes have arrived.
+ReceiveCallback = Callable[[], None]
+
+
+class UARTPort(Protocol):
+    """A UART."""
+
+    def configure(self, baudrate: int, bits: int, parity: Optional[int], stop: int) -> None:
+        """Set the line parameters; ``parity`` is ``None``, 0 (even) or 1 (odd)."""
+
+    def read(self, n: int, timeout_s: float) -> bytes:
+        """Return up to ``n`` bytes, waiting at most ``timeout_s`` for the first one."""
+
+    def write(self, data: bytes) -> int:
+        """Send ``data``; return the number of bytes accepted."""
+
+    def waiting(self) -> int:
+        """Return how many received bytes can be read without waiting."""
+
+    def send_break(self) -> None:
+        """Hold the TX line low for at least 13 bit times."""
+
+    def fileno(self) -> int:
+        """A descriptor that polls readable when bytes are waiting (for ``select``/``poll``)."""
+
+    def on_receive(self, callback: Optional[ReceiveCallback]) -> None:
+        """Call ``callback`` whenever bytes arrive (``None`` stops it)."""
+
+    def close(self) -> None:
+        """Release the port."""
+
+
+# ---------------------------------------------------------------------------------- ADC & PWM
+
+
+class ADCBlock(Protocol):
+    """The analog-to-digital converter."""
+
+    bits: int
+
+    def read(self, channel: int) -> int:
+        """Return the raw reading of ``channel`` (0 .. 2**bits - 1)."""
+
+
+class PWMChannel(Protocol):
+    """One PWM output."""
+
+    def set(self, period_ns: int, duty_ns: int, inverted: bool) -> None:
+        """Start or update the output: ``duty_ns`` of every ``period_ns`` is active."""
+
+    def stop(self) -> None:
+        """Stop the output (idle level)."""
+
+
+# ------------------------------------------------------------------------------------- Clock
+
+
+class Cancellable(Protocol):
+    """A scheduled call."""
+
+    def cancel(self) -> None:
+        """Don't make the call (harmless once it has been made)."""
+
+
+class Clock(Protocol):
+    """Time as the board sees it: monotonic nanoseconds, sleeping and alarms.
+
+    ``virtual`` is true for a clock that tests advance: sleeping moves it forward at once and
+    runs what falls due, in order, on the sleeping thread.
+    """
+
+    virtual: bool
+
+    def now_ns(self) -> int:
+        """Monotonic time in ns from an arbitrary origin."""
+
+    def sleep_until_ns(self, deadline_ns: int) -> None:
+        """Return once ``now_ns() >= deadline_ns``."""
+
+    def call_at_ns(self, deadline_ns: int, callback: Callable[[], None]) -> Cancellable:
+        """Call ``callback()`` once at ``deadline_ns`` (from any thread)."""
+
+    def close(self) -> None:
+        """Cancel every alarm and stop any thread."""
+
+
+# ---------------------------------------------------------------------------- RTC, WDT, files
+
+
+class RTCDevice(Protocol):
+    """A settable wall clock, in ns since 2000-01-01 00:00:00."""
+
+    def read_ns(self) -> int:
+        """Return the current time."""
+
+    def write_ns(self, t: int) -> None:
+        """Set the current time."""
+
+
+class Watchdog(Protocol):
+    """A watchdog that calls ``on_expire`` unless fed in time. It can't be stopped."""
+
+    def start(self, timeout_ms: int, on_expire: Callable[[], None]) -> None:
+        """Arm the watchdog."""
+
+    def feed(self) -> None:
+        """Restart the countdown."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Where the device's file systems live on the host."""
+
+    flash: Path
+    sd: Optional[Path] = None
+
+
+# ------------------------------------------------------------------------------------- Board
+
+
+class Board(Protocol):
+    """A board: what it has (``description``) and the primitives to drive it.
+
+    Every factory creates and claims the resource when called, never before, and raises
+    ``ValueError`` for an id the board doesn't have.
+    """
+
+    description: BoardDescription
+    clock: Clock
+    gpio: GPIOController
+    storage: Storage
+
+    def i2c(self, bus_id: int) -> I2CBus:
+        """Open I2C bus ``bus_id``."""
+
+    def spi(self, bus_id: int) -> SPIBus:
+        """Open SPI bus ``bus_id``."""
+
+    def uart(self, port_id: int) -> UARTPort:
+        """Open UART ``port_id``."""
+
+    def adc(self) -> ADCBlock:
+        """Open the ADC."""
+
+    def pwm(self, timer_id: int, channel: str) -> PWMChannel:
+        """Open the PWM output of timer ``timer_id`` channel ``'A'``/``'B'``."""
+
+    def rtc(self) -> RTCDevice:
+        """Open the real time clock."""
+
+    def watchdog(self) -> Watchdog:
+        """Open the watchdog."""
+
+    def close(self) -> None:
+        """Release everything the board holds: lines, buses, threads, descriptors."""

@@ -1,0 +1,108 @@
+"""Requests that end the running program: resets and deep sleep.
+
+They are ``BaseException`` subclasses, so device code's ``except Exception`` can't swallow them,
+and the runner turns each into a restart with the matching ``machine.reset_cause()``.
+A request made off the main thread (in an IRQ handler, by a watchdog thread) is delivered to
+the main thread as a signal, which also cuts a sleep short.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Any, Callable, Optional, Union
+
+__all__ = [
+    "DeepSleep",
+    "HardReset",
+    "ResetRequest",
+    "SoftReset",
+    "WatchdogReset",
+    "forward_to_main_thread",
+    "install_signal_handler",
+]
+
+# The reset causes, as machine.reset_cause() reports them on the WiPy.
+PWRON_RESET = 0
+HARD_RESET = 1
+WDT_RESET = 2
+DEEPSLEEP_RESET = 3
+SOFT_RESET = 4
+
+
+class ResetRequest(BaseException):
+    """End the program and start it again; ``cause`` is the next ``reset_cause()``."""
+
+    cause = HARD_RESET
+
+
+class HardReset(ResetRequest):
+    """``machine.reset()``: like pressing the RESET button."""
+
+    cause = HARD_RESET
+
+
+class WatchdogReset(ResetRequest):
+    """The watchdog expired."""
+
+    cause = WDT_RESET
+
+
+class SoftReset(ResetRequest):
+    """``sys.exit()`` or Ctrl-D: a soft reset."""
+
+    cause = SOFT_RESET
+
+
+class DeepSleep(ResetRequest):
+    """``machine.deepsleep()``: stop, then start again when a wake source fires."""
+
+    cause = DEEPSLEEP_RESET
+
+
+_pending: Optional[ResetRequest] = None
+_lock = threading.Lock()
+_Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
+_previous: _Handler = None
+
+
+def forward_to_main_thread(request: ResetRequest) -> None:
+    """Raise ``request`` in the main thread: here if this is it, else through SIGINT."""
+    global _pending
+    if threading.current_thread() is threading.main_thread():
+        raise request
+    with _lock:
+        _pending = request
+    import _thread
+
+    _thread.interrupt_main()
+
+
+def _on_sigint(signum: int, frame: Optional[FrameType]) -> None:
+    global _pending
+    with _lock:
+        request, _pending = _pending, None
+    if request is not None:
+        raise request
+    if callable(_previous):
+        _previous(signum, frame)
+        return
+    raise KeyboardInterrupt
+
+
+def install_signal_handler() -> bool:
+    """Let other threads deliver reset requests to the main thread.
+
+    Chains to the SIGINT handler in place (Ctrl-C still works). Returns false, doing nothing,
+    when called off the main thread.
+    """
+    global _previous
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    current = signal.getsignal(signal.SIGINT)
+    if current is _on_sigint:
+        return True
+    _previous = current if current is not signal.default_int_handler else None
+    signal.signal(signal.SIGINT, _on_sigint)
+    return True

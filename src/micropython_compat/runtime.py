@@ -1,0 +1,75 @@
+"""The running device: one board, its IRQ dispatcher, and the state front ends keep on it.
+
+A ``Runtime`` lives from the moment a board is chosen until it is released (``close()``);
+``machine.Pin('GP2')`` returns the same object for the whole life of a runtime, as on the device,
+and a fresh runtime starts from power-on state.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Dict, List, TypeVar
+
+from . import _fast
+from .dispatcher import Dispatcher
+from .hal import Board
+from .resets import PWRON_RESET, install_signal_handler
+
+__all__ = ["Runtime"]
+
+T = TypeVar("T")
+
+# machine.wake_reason() before any sleep: the device reports power-on.
+PWRON_WAKE = 0
+
+
+class Runtime:
+    """A board in use, with the state a power cycle would clear."""
+
+    def __init__(self, board: Board, reason: str) -> None:
+        self.board = board
+        self.reason = reason
+        self.dispatcher = Dispatcher(synchronous=board.clock.virtual)
+        self.reset_cause = PWRON_RESET
+        self.wake_reason = PWRON_WAKE
+        self.main_file = "main.py"
+        self._state: Dict[str, Any] = {}
+        self._closers: List[Callable[[], None]] = []
+        self._lock = threading.RLock()
+        self.woken = threading.Event()
+        self.closed = False
+        _fast.set_clock(board.clock if board.clock.virtual else None)
+        install_signal_handler()
+
+    def state(self, key: str, factory: Callable[[], T]) -> T:
+        """Return the front-end state stored under ``key``, creating it on first use."""
+        with self._lock:
+            try:
+                value: T = self._state[key]
+            except KeyError:
+                value = self._state[key] = factory()
+            return value
+
+    def wake(self, reason: int) -> None:
+        """A wake source fired: record ``reason`` and end a ``machine.sleep()`` in progress."""
+        self.wake_reason = reason
+        self.woken.set()
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Call ``closer()`` when the runtime closes (last registered, first called)."""
+        with self._lock:
+            self._closers.append(closer)
+
+    def close(self) -> None:
+        """Stop every handler and thread, deinit every peripheral and release the board."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            closers, self._closers = self._closers[::-1], []
+        self.dispatcher.close()
+        for closer in closers:
+            closer()
+        self.board.close()
+        self._state.clear()
+        _fast.set_clock(None)

@@ -1,0 +1,45 @@
+"""Public helpers for testing MicroPython code on the simulated WiPy.
+
+    from micropython_compat.testing import simulated_board
+
+    with simulated_board() as wipy:          # a fresh sim board on a virtual clock
+        wipy.wire("GP1", "GP2")
+        import main                          # device code runs against it
+        wipy.advance(ms=500)                 # timers and IRQs due in 500 ms run, in order
+        assert wipy.pin("GP2").history[-1].level == 1
+
+The pytest plugin (installed with the package) offers the same as the ``wipy`` fixture.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from ..backends.sim import SimBoard
+from ..backends.sim.gpio import Conflict, LevelChange, SimPin
+from ..board import release_board, use_board
+from ..clocks import RealClock, VirtualClock
+
+__all__ = [
+    "Conflict",
+    "LevelChange",
+    "RealClock",
+    "SimBoard",
+    "SimPin",
+    "VirtualClock",
+    "simulated_board",
+]
+
+
+@contextmanager
+def simulated_board(*, clock: str = "virtual", **options: Any) -> Iterator[SimBoard]:
+    """Make a fresh simulated WiPy the active board for the ``with`` block, then release it
+    (every pin, bus, thread and timer). ``options`` go to ``SimBoard`` (``flash=``, ``sd=``,
+    ``description=``)."""
+    board = SimBoard(clock=clock, **options)
+    use_board(board)
+    try:
+        yield board
+    finally:
+        release_board()

@@ -1,0 +1,1 @@
+"""``wipy``: functions specific to the WiPy (placeholder: being written)."""

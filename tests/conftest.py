@@ -1,0 +1,15 @@
+"""Shared test setup: no board outlives its test."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from micropython_compat import release_board
+
+
+@pytest.fixture(autouse=True)
+def _release_board_after_test() -> Iterator[None]:
+    yield
+    release_board()
