@@ -8,7 +8,8 @@ from the embedded epoch, 2000-01-01 00:00:00, on the board's RTC.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Optional, Tuple
 
 from micropython_compat._fast import ticks_add, ticks_cpu, ticks_diff, ticks_ms, ticks_us
 from micropython_compat.board import current_runtime

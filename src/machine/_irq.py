@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument
 
-__all__ = ["IDLE", "SLEEP", "DEEPSLEEP", "Irq", "check_priority"]
+__all__ = ["DEEPSLEEP", "IDLE", "SLEEP", "Irq", "check_priority"]
 
 # Power modes an interrupt may wake the board from (machine.IDLE, SLEEP, DEEPSLEEP).
 IDLE = 1

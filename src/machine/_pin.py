@@ -79,11 +79,11 @@ class Pin(PinBase):
     _irq: Optional[Irq]
     _level_armed: bool
 
-    def __new__(cls, id: Any, *args: Any, **kwargs: Any) -> Pin:  # noqa: A002
+    def __new__(cls, id: Any, *args: Any, **kwargs: Any) -> Pin:
         return cls._object(id)
 
     @classmethod
-    def _object(cls, id: Any) -> Pin:  # noqa: A002
+    def _object(cls, id: Any) -> Pin:
         """The board's one object for pin ``id`` (a name or a Pin), without configuring it."""
         if isinstance(id, Pin):
             return id
@@ -107,7 +107,7 @@ class Pin(PinBase):
         runtime.on_close(self._release)
         return self
 
-    def __init__(self, id: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+    def __init__(self, id: Any, *args: Any, **kwargs: Any) -> None:
         # As on the WiPy, creating a Pin always (re)initialises it: omitted settings take
         # their defaults. Pin.board.GPx gives the object without touching its settings.
         self.init(*args, **kwargs)

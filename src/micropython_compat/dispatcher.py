@@ -115,7 +115,7 @@ class Dispatcher:
             handler(arg)
         except ResetRequest as request:
             forward_to_main_thread(request)
-        except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the program
+        except Exception as exc:
             print_exception(exc, sys.stdout)
         finally:
             self.handled += 1

@@ -15,9 +15,10 @@ Conventions for every primitive:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Protocol, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union
 
 if TYPE_CHECKING:
     from .description import BoardDescription
@@ -27,8 +28,8 @@ __all__ = [
     "Board",
     "Cancellable",
     "Clock",
-    "GPIOLine",
     "GPIOController",
+    "GPIOLine",
     "I2CBus",
     "I2CRead",
     "I2CWrite",

@@ -13,8 +13,9 @@ The pytest plugin (installed with the package) offers the same as the ``wipy`` f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from ..backends.sim import SimBoard
 from ..backends.sim.gpio import Conflict, LevelChange, SimPin

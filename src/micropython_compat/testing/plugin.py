@@ -8,7 +8,7 @@ Both release the board (and every thread and descriptor it holds) when the test 
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

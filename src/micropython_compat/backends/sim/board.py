@@ -27,10 +27,11 @@ from ...clocks import RealClock, VirtualClock
 from ...description import BoardDescription, load_builtin
 from ...errors import BoardDescriptionError
 from ...hal import Clock, Storage
-from .analog import SimADC, SimPWM
+from .adc import SimADC
 from .gpio import SimGPIO, SimPin
 from .i2c import SimI2CBus
 from .i2c_devices import device_from_description
+from .pwm import SimPWM
 from .rtc import SimRTC
 from .spi import SimSPIBus
 from .uart import SimUART

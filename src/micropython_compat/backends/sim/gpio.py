@@ -16,8 +16,9 @@ pin's watcher (the front end's IRQ logic).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from ...description import BoardDescription
 from ...hal import Clock, EdgeCallback, LineConfig

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Sequence
+from collections.abc import Sequence
+from typing import Any, Dict
 
 from ...errors import device_error
 from ...hal import I2CMessage

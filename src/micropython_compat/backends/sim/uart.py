@@ -13,7 +13,7 @@ class SimUART:
     def loopback(self) -> None:
         pass
 
-    def connect(self, other: "SimUART") -> None:
+    def connect(self, other: SimUART) -> None:
         pass
 
     def close(self) -> None:

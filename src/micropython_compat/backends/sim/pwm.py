@@ -1,0 +1,20 @@
+"""Simulated PWM outputs (placeholder: being written)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ...hal import Clock
+
+
+class SimPWM:
+    def __init__(self, timer_id: int, channel: str, clock: Clock, pin: Optional[str]) -> None:
+        self.timer_id = timer_id
+        self.channel = channel
+        self.pin = pin
+
+    def set(self, period_ns: int, duty_ns: int, inverted: bool) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
