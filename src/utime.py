@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from typing import Any, Optional, Tuple
+from typing import Any
 
 from micropython_compat._fast import ticks_add, ticks_cpu, ticks_diff, ticks_ms, ticks_us
 from micropython_compat.board import current_runtime
@@ -68,7 +68,7 @@ def time() -> int:
     return current_runtime().board.rtc().read_ns() // _NS
 
 
-def localtime(secs: Optional[int] = None) -> Tuple[int, int, int, int, int, int, int, int]:
+def localtime(secs: int | None = None) -> tuple[int, int, int, int, int, int, int, int]:
     """``(year, month, mday, hour, minute, second, weekday, yearday)`` for ``secs`` since
     2000-01-01 (the RTC's time when ``secs`` is ``None``); weekday 0 is Monday."""
     seconds = time() if secs is None else _as_int(secs)
@@ -76,8 +76,7 @@ def localtime(secs: Optional[int] = None) -> Tuple[int, int, int, int, int, int,
         t = _EPOCH + _dt.timedelta(seconds=seconds)
     except OverflowError:
         raise OverflowError("timestamp out of range") from None
-    return (t.year, t.month, t.day, t.hour, t.minute, t.second, t.weekday(),
-            t.timetuple().tm_yday)
+    return (t.year, t.month, t.day, t.hour, t.minute, t.second, t.weekday(), t.timetuple().tm_yday)
 
 
 def mktime(t: Sequence[int]) -> int:

@@ -18,8 +18,24 @@ from ._pin import Pin
 from ._rtc import RTC
 from ._sd import SD
 from ._spi import SPI
-from ._system import *  # noqa: F403 - the module-level functions, listed in _system.__all__
-from ._system import __all__ as _functions
+from ._system import (
+    PIN_WAKE,
+    RTC_WAKE,
+    WLAN_WAKE,
+    deepsleep,
+    disable_irq,
+    enable_irq,
+    freq,
+    idle,
+    main,
+    reset,
+    reset_cause,
+    rng,
+    sleep,
+    time_pulse_us,
+    unique_id,
+    wake_reason,
+)
 from ._timer import Timer
 from ._uart import UART
 from ._wdt import WDT
@@ -42,5 +58,20 @@ __all__ = [
     "WDT_RESET",
     "Pin",
     "Timer",
-    *_functions,
+    "PIN_WAKE",
+    "RTC_WAKE",
+    "WLAN_WAKE",
+    "deepsleep",
+    "disable_irq",
+    "enable_irq",
+    "freq",
+    "idle",
+    "main",
+    "reset",
+    "reset_cause",
+    "rng",
+    "sleep",
+    "time_pulse_us",
+    "unique_id",
+    "wake_reason",
 ]

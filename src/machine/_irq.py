@@ -15,6 +15,11 @@ IDLE = 1
 SLEEP = 2
 DEEPSLEEP = 4
 
+# What machine.wake_reason() reports after a wake source ended a sleep.
+WLAN_WAKE = 1
+PIN_WAKE = 2
+RTC_WAKE = 3
+
 Handler = Optional[Callable[[Any], object]]
 
 
@@ -39,7 +44,7 @@ class Irq:
         trigger: int,
         priority: int,
         wake: int,
-        on_enable: Optional[Callable[[bool], None]] = None,
+        on_enable: Callable[[bool], None] | None = None,
     ) -> None:
         self._parent = parent
         self.handler = handler

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from micropython_compat._fast import PinBase
 from micropython_compat.board import current_runtime
@@ -10,12 +10,9 @@ from micropython_compat.description import PinInfo
 from micropython_compat.errors import bad_argument
 from micropython_compat.hal import GPIOLine, LineConfig
 
-from ._irq import DEEPSLEEP, IDLE, SLEEP, Irq, check_priority
+from ._irq import DEEPSLEEP, IDLE, PIN_WAKE, SLEEP, Irq, check_priority
 
 __all__ = ["Pin"]
-
-# Wake reason reported when a pin interrupt wakes the board (machine.PIN_WAKE).
-PIN_WAKE = 1
 
 _MISSING: Any = object()
 
@@ -30,14 +27,14 @@ class _Board:
             raise AttributeError(f"type object 'board' has no attribute '{name}'")
         return Pin._object(name)
 
-    def __dir__(self) -> List[str]:
+    def __dir__(self) -> list[str]:
         return sorted(current_runtime().board.description.pins, key=_pin_order)
 
     def __repr__(self) -> str:
         return "<Pin.board>"
 
 
-def _pin_order(name: str) -> Tuple[str, int]:
+def _pin_order(name: str) -> tuple[str, int]:
     digits = name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
     return (name[: len(name) - len(digits)], int(digits) if digits.isdigit() else -1)
 
@@ -66,17 +63,22 @@ class Pin(PinBase):
 
     board = _Board()
 
-    _MODES = {IN: "in", OUT: "out", OPEN_DRAIN: "open_drain", ALT: "alt",
-              ALT_OPEN_DRAIN: "alt_open_drain"}
+    _MODES = {
+        IN: "in",
+        OUT: "out",
+        OPEN_DRAIN: "open_drain",
+        ALT: "alt",
+        ALT_OPEN_DRAIN: "alt_open_drain",
+    }
     _PULLS = {None: None, PULL_UP: "up", PULL_DOWN: "down"}
     _DRIVES = {LOW_POWER: "low", MED_POWER: "med", HIGH_POWER: "high"}
 
     _info: PinInfo
     _mode: int
-    _pull: Optional[int]
+    _pull: int | None
     _drive: int
     _alt: int
-    _irq: Optional[Irq]
+    _irq: Irq | None
     _level_armed: bool
 
     def __new__(cls, id: Any, *args: Any, **kwargs: Any) -> Pin:
@@ -90,7 +92,7 @@ class Pin(PinBase):
         runtime = current_runtime()
         if not isinstance(id, str) or id not in runtime.board.description.pins:
             raise bad_argument()
-        pins: Dict[str, Pin] = runtime.state("machine.Pin", dict)
+        pins: dict[str, Pin] = runtime.state("machine.Pin", dict)
         existing = pins.get(id)
         if existing is not None:
             return existing
@@ -119,7 +121,7 @@ class Pin(PinBase):
     def init(
         self,
         mode: int = IN,
-        pull: Optional[int] = None,
+        pull: int | None = None,
         *,
         value: Any = _MISSING,
         drive: int = MED_POWER,
@@ -144,16 +146,19 @@ class Pin(PinBase):
             self._out = 1 if value else 0
         self._configure(mode, pull, drive, alt)
 
-    def _configure(self, mode: int, pull: Optional[int], drive: int, alt: int) -> None:
+    def _configure(self, mode: int, pull: int | None, drive: int, alt: int) -> None:
         self._mode, self._pull, self._drive, self._alt = mode, pull, drive, alt
         config = LineConfig(
-            mode=Pin._MODES[mode], pull=Pin._PULLS[pull], drive=Pin._DRIVES[drive], alt=alt,
+            mode=Pin._MODES[mode],
+            pull=Pin._PULLS[pull],
+            drive=Pin._DRIVES[drive],
+            alt=alt,
             value=self._out if self._out >= 0 else None,
         )
         self._alive().reconfigure(config)
 
     def _alive(self) -> GPIOLine:
-        line: Optional[GPIOLine] = self._line
+        line: GPIOLine | None = self._line
         if line is None:
             raise ValueError("the board this pin belonged to has been released")
         return line
@@ -162,7 +167,7 @@ class Pin(PinBase):
         """The pin's name, e.g. ``'GP2'``."""
         return self._info.name
 
-    def mode(self, mode: Any = _MISSING) -> Optional[int]:
+    def mode(self, mode: Any = _MISSING) -> int | None:
         """Get the mode, or set it (``ValueError`` if invalid)."""
         if mode is _MISSING:
             return self._mode
@@ -173,7 +178,7 @@ class Pin(PinBase):
         self._configure(mode, self._pull, self._drive, self._alt)
         return None
 
-    def pull(self, pull: Any = _MISSING) -> Optional[int]:
+    def pull(self, pull: Any = _MISSING) -> int | None:
         """Get the pull (``None``, ``PULL_UP``, ``PULL_DOWN``), or set it."""
         if pull is _MISSING:
             return self._pull
@@ -182,7 +187,7 @@ class Pin(PinBase):
         self._configure(self._mode, pull, self._drive, self._alt)
         return None
 
-    def drive(self, drive: Any = _MISSING) -> Optional[int]:
+    def drive(self, drive: Any = _MISSING) -> int | None:
         """Get the drive strength, or set it."""
         if drive is _MISSING:
             return self._drive
@@ -191,7 +196,7 @@ class Pin(PinBase):
         self._configure(self._mode, self._pull, drive, self._alt)
         return None
 
-    def alt_list(self) -> List[Tuple[str, int]]:
+    def alt_list(self) -> list[tuple[str, int]]:
         """The pin's alternate functions as ``(name, index)`` tuples."""
         return [(name, index) for name, index in self._info.alt]
 
@@ -202,7 +207,7 @@ class Pin(PinBase):
         trigger: int = _MISSING,
         priority: int = 1,
         handler: Any = None,
-        wake: Optional[int] = None,
+        wake: int | None = None,
     ) -> Irq:
         """Create (or with no arguments, return) the pin's interrupt.
 
@@ -272,10 +277,18 @@ class Pin(PinBase):
             line.release()
 
     def __repr__(self) -> str:
-        mode = {v: k for k, v in Pin.__dict__.items()
-                if k in ("IN", "OUT", "OPEN_DRAIN", "ALT", "ALT_OPEN_DRAIN")}[self._mode]
+        mode = {
+            v: k
+            for k, v in Pin.__dict__.items()
+            if k in ("IN", "OUT", "OPEN_DRAIN", "ALT", "ALT_OPEN_DRAIN")
+        }[self._mode]
         pull = {None: "None", Pin.PULL_UP: "Pin.PULL_UP", Pin.PULL_DOWN: "Pin.PULL_DOWN"}
-        drive = {Pin.LOW_POWER: "LOW_POWER", Pin.MED_POWER: "MED_POWER",
-                 Pin.HIGH_POWER: "HIGH_POWER"}[self._drive]
-        return (f"Pin('{self._info.name}', mode=Pin.{mode}, pull={pull[self._pull]}, "
-                f"drive=Pin.{drive}, alt={self._alt})")
+        drive = {
+            Pin.LOW_POWER: "LOW_POWER",
+            Pin.MED_POWER: "MED_POWER",
+            Pin.HIGH_POWER: "HIGH_POWER",
+        }[self._drive]
+        return (
+            f"Pin('{self._info.name}', mode=Pin.{mode}, pull={pull[self._pull]}, "
+            f"drive=Pin.{drive}, alt={self._alt})"
+        )

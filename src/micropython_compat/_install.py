@@ -9,7 +9,7 @@ import gc
 import sys
 import time
 from types import ModuleType
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable
 
 from .tracebacks import print_exception
 
@@ -29,10 +29,10 @@ def _mem_free() -> int:
     return _HEAP_SIZE - _mem_alloc()
 
 
-_threshold: Optional[int] = None
+_threshold: int | None = None
 
 
-def _gc_threshold(amount: Optional[int] = None) -> Optional[int]:
+def _gc_threshold(amount: int | None = None) -> int | None:
     """Get (-1 when unset) or set the allocation threshold, as ``gc.threshold`` does."""
     global _threshold
     if amount is None:
@@ -41,14 +41,21 @@ def _gc_threshold(amount: Optional[int] = None) -> Optional[int]:
     return None
 
 
-def _additions() -> Dict[ModuleType, Dict[str, Callable[..., Any]]]:
+def _additions() -> dict[ModuleType, dict[str, Callable[..., Any]]]:
     import utime
 
     return {
         time: {
             name: getattr(utime, name)
-            for name in ("sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu",
-                         "ticks_diff", "ticks_add")
+            for name in (
+                "sleep_ms",
+                "sleep_us",
+                "ticks_ms",
+                "ticks_us",
+                "ticks_cpu",
+                "ticks_diff",
+                "ticks_add",
+            )
         },
         gc: {"mem_free": _mem_free, "mem_alloc": _mem_alloc, "threshold": _gc_threshold},
         sys: {"print_exception": print_exception},

@@ -13,15 +13,15 @@ the output register (``_out``, -1 when unknown).
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import Any
 
 TICKS_PERIOD = 1 << 30
 TICKS_MAX = TICKS_PERIOD - 1
 
-_clock: Optional[Any] = None
+_clock: Any | None = None
 
 
-def set_clock(clock: Optional[Any]) -> None:
+def set_clock(clock: Any | None) -> None:
     """Read ticks from ``clock.ticks_ns()``, or from the host's monotonic clock for ``None``."""
     global _clock
     _clock = clock
@@ -67,7 +67,7 @@ class PinBase:
         self._out = -1
         self._fd = -1
 
-    def value(self, *args: Any) -> Optional[int]:
+    def value(self, *args: Any) -> int | None:
         """Return the pin level, or with an argument drive it (truthiness decides)."""
         line = self._line
         if line is None:

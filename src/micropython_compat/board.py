@@ -20,7 +20,7 @@ import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Callable, Union
 
 from . import description as _description
 from .errors import BoardUnavailable
@@ -51,7 +51,7 @@ class BoardChoiceWarning(UserWarning):
 
 
 _lock = threading.RLock()
-_active: Optional[Runtime] = None
+_active: Runtime | None = None
 
 BoardSpec = Union[str, "os.PathLike[str]", Board, None]
 
@@ -62,13 +62,19 @@ def _factory(backend: str) -> Callable[..., Board]:
         if sys.version_info >= (3, 10):
             from importlib.metadata import entry_points
 
-            found = [ep.value for ep in entry_points(group="micropython_compat.backends")
-                     if ep.name == backend]
+            found = [
+                ep.value
+                for ep in entry_points(group="micropython_compat.backends")
+                if ep.name == backend
+            ]
         else:  # pragma: no cover
             from importlib.metadata import entry_points
 
-            found = [ep.value for ep in entry_points().get("micropython_compat.backends", [])
-                     if ep.name == backend]
+            found = [
+                ep.value
+                for ep in entry_points().get("micropython_compat.backends", [])
+                if ep.name == backend
+            ]
         if not found:
             known = ", ".join(sorted(_BUILTIN_BACKENDS))
             raise BoardUnavailable(f"unknown board backend {backend!r} (known: {known})")
@@ -95,7 +101,7 @@ def _has_gpio_chips() -> bool:
     return bool(glob.glob("/dev/gpiochip*"))
 
 
-def _choose(spec: BoardSpec, options: dict[str, Any]) -> Tuple[Board, str]:
+def _choose(spec: BoardSpec, options: dict[str, Any]) -> tuple[Board, str]:
     if spec is not None and not isinstance(spec, (str, os.PathLike)):
         return spec, "given to use_board()"
     if spec is not None:
@@ -153,7 +159,7 @@ def current_board() -> Board:
     return current_runtime().board
 
 
-def active_runtime() -> Optional[Runtime]:
+def active_runtime() -> Runtime | None:
     """The active runtime, or ``None`` when no board has been chosen yet."""
     return _active
 

@@ -11,7 +11,7 @@ import heapq
 import itertools
 import threading
 import time
-from typing import Callable, List, Optional, Tuple
+from typing import Callable
 
 __all__ = ["RealClock", "VirtualClock"]
 
@@ -23,7 +23,7 @@ class _Alarm:
 
     def __init__(self, deadline: int, callback: Callable[[], None]) -> None:
         self.deadline = deadline
-        self.callback: Optional[Callable[[], None]] = callback
+        self.callback: Callable[[], None] | None = callback
         self.cancelled = False
 
     def cancel(self) -> None:
@@ -31,25 +31,25 @@ class _Alarm:
         self.callback = None
 
 
-_Entry = Tuple[int, int, _Alarm]
+_Entry = tuple[int, int, _Alarm]
 
 
 class _AlarmQueue:
     """Alarms in deadline order; ties keep the order they were scheduled in."""
 
     def __init__(self) -> None:
-        self._heap: List[_Entry] = []
+        self._heap: list[_Entry] = []
         self._seq = itertools.count()
 
     def push(self, alarm: _Alarm) -> None:
         heapq.heappush(self._heap, (alarm.deadline, next(self._seq), alarm))
 
-    def next_deadline(self) -> Optional[int]:
+    def next_deadline(self) -> int | None:
         while self._heap and self._heap[0][2].cancelled:
             heapq.heappop(self._heap)
         return self._heap[0][0] if self._heap else None
 
-    def pop_due(self, now: int) -> Optional[_Alarm]:
+    def pop_due(self, now: int) -> _Alarm | None:
         deadline = self.next_deadline()
         if deadline is None or deadline > now:
             return None
@@ -72,7 +72,7 @@ class RealClock:
     def __init__(self) -> None:
         self._queue = _AlarmQueue()
         self._cond = threading.Condition()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self._closed = False
 
     def now_ns(self) -> int:
@@ -195,7 +195,7 @@ class VirtualClock:
         with self._lock:
             return len(self._queue)
 
-    def next_deadline_ns(self) -> Optional[int]:
+    def next_deadline_ns(self) -> int | None:
         """When the next alarm falls due, or ``None``."""
         with self._lock:
             return self._queue.next_deadline()

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
 from .errors import BoardDescriptionError
 
@@ -31,7 +31,7 @@ class PinInfo:
     """One board pin: its name, alternate functions ``(name, index)`` and wake capability."""
 
     name: str
-    alt: Tuple[Tuple[str, int], ...] = ()
+    alt: tuple[tuple[str, int], ...] = ()
     wake: bool = False
     cpu_pin: int = -1
     port: int = 0
@@ -46,11 +46,11 @@ class BoardDescription:
     mcu: str
     freq: int
     pins: Mapping[str, PinInfo]
-    heartbeat_pin: Optional[str]
+    heartbeat_pin: str | None
     adc_bits: int
     adc_channels: Mapping[int, str]
-    pwm: Mapping[Tuple[int, str], Tuple[str, int]]
-    default_pins: Mapping[Tuple[str, int], Tuple[Optional[str], ...]]
+    pwm: Mapping[tuple[int, str], tuple[str, int]]
+    default_pins: Mapping[tuple[str, int], tuple[str | None, ...]]
     source: str
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -59,7 +59,7 @@ class BoardDescription:
         value = self.raw.get(name, {})
         return value if isinstance(value, dict) else {}
 
-    def bus_ids(self, kind: str) -> List[int]:
+    def bus_ids(self, kind: str) -> list[int]:
         """Return the ids of the ``kind`` buses (``'i2c'``, ``'spi'``, ``'uart'``, ``'sd'``)."""
         table = self.raw.get(kind, {})
         return sorted(int(k) for k in table) if isinstance(table, dict) else []
@@ -73,13 +73,13 @@ class BoardDescription:
         return entry if isinstance(entry, dict) else {}
 
 
-def builtin_names() -> List[str]:
+def builtin_names() -> list[str]:
     """Names of the descriptions shipped with the package (``'wipy'``, ...)."""
     folder = resources.files("micropython_compat.boards")
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def _read_builtin(name: str) -> Dict[str, Any]:
+def _read_builtin(name: str) -> dict[str, Any]:
     path = resources.files("micropython_compat.boards").joinpath(f"{name}.toml")
     if not path.is_file():
         raise BoardDescriptionError(
@@ -88,7 +88,7 @@ def _read_builtin(name: str) -> Dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def _merge(base: Dict[str, Any], over: Mapping[str, Any]) -> Dict[str, Any]:
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -98,7 +98,7 @@ def _merge(base: Dict[str, Any], over: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _resolve(data: Dict[str, Any], origin: Optional[Path], depth: int = 0) -> Dict[str, Any]:
+def _resolve(data: dict[str, Any], origin: Path | None, depth: int = 0) -> dict[str, Any]:
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -117,7 +117,7 @@ def _resolve(data: Dict[str, Any], origin: Optional[Path], depth: int = 0) -> Di
     return _merge(base, data)
 
 
-def _read_file(path: Path) -> Dict[str, Any]:
+def _read_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -152,12 +152,12 @@ def _parse(data: Mapping[str, Any], source: str) -> BoardDescription:
     for pin in adc_channels.values():
         if pin not in pins:
             raise BoardDescriptionError(f"{source}: [adc] names unknown pin {pin!r}")
-    pwm: Dict[Tuple[int, str], Tuple[str, int]] = {}
+    pwm: dict[tuple[int, str], tuple[str, int]] = {}
     for key, entry in data.get("pwm", {}).items():
         if len(key) < 2 or not key[:-1].isdigit() or key[-1] not in "AB":
             raise BoardDescriptionError(f"{source}: [pwm] key {key!r} is not like '0A'")
         pwm[(int(key[:-1]), key[-1])] = (str(entry["pin"]), int(entry.get("alt", -1)))
-    defaults: Dict[Tuple[str, int], Tuple[Optional[str], ...]] = {}
+    defaults: dict[tuple[str, int], tuple[str | None, ...]] = {}
     for kind in ("uart", "i2c", "spi", "sd"):
         for bus_id, entry in data.get(kind, {}).items():
             names = tuple(entry.get("default_pins", ()))
@@ -178,7 +178,7 @@ def _parse(data: Mapping[str, Any], source: str) -> BoardDescription:
     )
 
 
-def load(path: Union[str, Path]) -> BoardDescription:
+def load(path: str | Path) -> BoardDescription:
     """Load a description file (following ``extends``).
 
     Raises ``BoardDescriptionError`` naming the file and the problem.

@@ -22,14 +22,14 @@ import heapq
 import itertools
 import sys
 import threading
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable
 
 from .resets import ResetRequest, forward_to_main_thread
 from .tracebacks import print_exception
 
 __all__ = ["Dispatcher"]
 
-_Job = Tuple[int, int, Callable[[Any], object], Any]
+_Job = tuple[int, int, Callable[[Any], object], Any]
 
 
 class Dispatcher:
@@ -37,13 +37,13 @@ class Dispatcher:
 
     def __init__(self, synchronous: bool) -> None:
         self.synchronous = synchronous
-        self._queue: List[_Job] = []
+        self._queue: list[_Job] = []
         self._seq = itertools.count()
         self._cond = threading.Condition(threading.RLock())
         self._running = threading.RLock()
         self._disabled = 0
         self._draining = False
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self._closed = False
         self.handled = 0
 
@@ -91,7 +91,7 @@ class Dispatcher:
         return not self._disabled
 
     # -- running -----------------------------------------------------------------------------
-    def _take(self) -> Optional[_Job]:
+    def _take(self) -> _Job | None:
         with self._cond:
             if self._disabled or not self._queue or self._closed:
                 return None

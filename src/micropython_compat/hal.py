@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Callable, Protocol, Union
 
 if TYPE_CHECKING:
     from .description import BoardDescription
@@ -61,10 +61,10 @@ class LineConfig:
     """
 
     mode: str = "in"
-    pull: Optional[str] = None
+    pull: str | None = None
     drive: str = "med"
     alt: int = -1
-    value: Optional[int] = None
+    value: int | None = None
 
 
 #: Called as ``callback(level, timestamp_ns)`` after every change of the line's input level.
@@ -89,7 +89,7 @@ class GPIOLine(Protocol):
     def reconfigure(self, config: LineConfig) -> None:
         """Apply a new configuration; raises ``ValueError`` if the board can't do it."""
 
-    def watch(self, callback: Optional[EdgeCallback]) -> None:
+    def watch(self, callback: EdgeCallback | None) -> None:
         """Report every input level change to ``callback`` (``None`` stops reporting)."""
 
     def release(self) -> None:
@@ -121,7 +121,7 @@ class I2CWrite:
 class I2CRead:
     """Receive ``len(buf)`` bytes into ``buf``."""
 
-    buf: Union[bytearray, memoryview]
+    buf: bytearray | memoryview
 
 
 I2CMessage = Union[I2CWrite, I2CRead]
@@ -171,7 +171,7 @@ ReceiveCallback = Callable[[], None]
 class UARTPort(Protocol):
     """A UART."""
 
-    def configure(self, baudrate: int, bits: int, parity: Optional[int], stop: int) -> None:
+    def configure(self, baudrate: int, bits: int, parity: int | None, stop: int) -> None:
         """Set the line parameters; ``parity`` is ``None``, 0 (even) or 1 (odd)."""
 
     def read(self, n: int, timeout_s: float) -> bytes:
@@ -189,7 +189,7 @@ class UARTPort(Protocol):
     def fileno(self) -> int:
         """A descriptor that polls readable when bytes are waiting (for ``select``/``poll``)."""
 
-    def on_receive(self, callback: Optional[ReceiveCallback]) -> None:
+    def on_receive(self, callback: ReceiveCallback | None) -> None:
         """Call ``callback`` whenever bytes arrive (``None`` stops it)."""
 
     def close(self) -> None:
@@ -278,7 +278,7 @@ class Storage:
     """Where the device's file systems live on the host."""
 
     flash: Path
-    sd: Optional[Path] = None
+    sd: Path | None = None
 
 
 # ------------------------------------------------------------------------------------- Board

@@ -61,7 +61,7 @@ class DeepSleep(ResetRequest):
     cause = DEEPSLEEP_RESET
 
 
-_pending: Optional[ResetRequest] = None
+_pending: ResetRequest | None = None
 _lock = threading.Lock()
 _Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
 _previous: _Handler = None
@@ -79,7 +79,7 @@ def forward_to_main_thread(request: ResetRequest) -> None:
     _thread.interrupt_main()
 
 
-def _on_sigint(signum: int, frame: Optional[FrameType]) -> None:
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
     global _pending
     with _lock:
         request, _pending = _pending, None

@@ -8,7 +8,7 @@ and a fresh runtime starts from power-on state.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, List, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import _fast
 from .dispatcher import Dispatcher
@@ -33,8 +33,8 @@ class Runtime:
         self.reset_cause = PWRON_RESET
         self.wake_reason = PWRON_WAKE
         self.main_file = "main.py"
-        self._state: Dict[str, Any] = {}
-        self._closers: List[Callable[[], None]] = []
+        self._state: dict[str, Any] = {}
+        self._closers: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self.woken = threading.Event()
         self.closed = False

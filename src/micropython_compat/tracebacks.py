@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import IO, Optional
+from typing import IO
 
 __all__ = ["format_exception", "print_exception"]
 
@@ -20,7 +20,7 @@ def format_exception(exc: BaseException) -> str:
     return "".join(lines)
 
 
-def print_exception(exc: BaseException, file: Optional[IO[str]] = None) -> None:
+def print_exception(exc: BaseException, file: IO[str] | None = None) -> None:
     """Print ``exc`` with its traceback to ``file`` (default: ``sys.stdout``, as on the device)."""
     out = file if file is not None else sys.stdout
     out.write(format_exception(exc))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Dict
-
 from ...hal import Clock
 
 
@@ -11,7 +9,7 @@ class SimADC:
     def __init__(self, bits: int, clock: Clock) -> None:
         self.bits = bits
         self.clock = clock
-        self.values: Dict[int, int] = {}
+        self.values: dict[int, int] = {}
 
     def set(self, channel: int, value: int) -> None:
         self.values[channel] = value

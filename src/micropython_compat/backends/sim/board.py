@@ -21,7 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any
 
 from ...clocks import RealClock, VirtualClock
 from ...description import BoardDescription, load_builtin
@@ -49,11 +49,11 @@ class SimBoard:
 
     def __init__(
         self,
-        description: Optional[BoardDescription] = None,
+        description: BoardDescription | None = None,
         *,
-        clock: Union[str, Clock, None] = None,
-        flash: Union[str, Path, None] = None,
-        sd: Union[str, Path, None] = None,
+        clock: str | Clock | None = None,
+        flash: str | Path | None = None,
+        sd: str | Path | None = None,
     ) -> None:
         self.description = description if description is not None else load_builtin("wipy")
         sim = dict(self.description.section("sim"))
@@ -64,23 +64,19 @@ class SimBoard:
             flash=self._dir(flash if flash is not None else _storage(self.description, "flash")),
             sd=self._dir(sd if sd is not None else _storage(self.description, "sd")),
         )
-        self._i2c: Dict[int, SimI2CBus] = {
-            i: SimI2CBus(i) for i in self.description.bus_ids("i2c")
-        }
-        self._spi: Dict[int, SimSPIBus] = {
-            i: SimSPIBus(i) for i in self.description.bus_ids("spi")
-        }
-        self._uart: Dict[int, SimUART] = {
+        self._i2c: dict[int, SimI2CBus] = {i: SimI2CBus(i) for i in self.description.bus_ids("i2c")}
+        self._spi: dict[int, SimSPIBus] = {i: SimSPIBus(i) for i in self.description.bus_ids("spi")}
+        self._uart: dict[int, SimUART] = {
             i: SimUART(i, self.clock) for i in self.description.bus_ids("uart")
         }
         self.adc_block = SimADC(self.description.adc_bits, self.clock)
-        self._pwm: Dict[Tuple[int, str], SimPWM] = {}
+        self._pwm: dict[tuple[int, str], SimPWM] = {}
         self.rtc_device = SimRTC(self.clock)
         self.watchdog_device = SimWatchdog(self.clock)
         self._apply_sim_section(sim)
 
     # -- construction helpers ----------------------------------------------------------------
-    def _dir(self, path: Union[str, Path, None]) -> Path:
+    def _dir(self, path: str | Path | None) -> Path:
         if path is not None:
             folder = Path(path).expanduser().resolve()
             folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +85,7 @@ class SimBoard:
         self._tempdirs.append(folder)
         return folder
 
-    def _apply_sim_section(self, sim: Dict[str, Any]) -> None:
+    def _apply_sim_section(self, sim: dict[str, Any]) -> None:
         src = self.description.source
         try:
             for pins in sim.get("wires", ()):
@@ -176,19 +172,19 @@ class SimBoard:
         self.clock.advance_ns(int(s * 1e9 + ms * 1e6 + us * 1e3))
 
 
-def _lookup(table: Dict[int, Any], key: int, kind: str) -> Any:
+def _lookup(table: dict[int, Any], key: int, kind: str) -> Any:
     try:
         return table[int(key)]
     except (KeyError, ValueError, TypeError):
         raise ValueError(f"the board has no {kind} {key!r}") from None
 
 
-def _storage(description: BoardDescription, key: str) -> Optional[str]:
+def _storage(description: BoardDescription, key: str) -> str | None:
     value = description.section("storage").get(key)
     return str(value) if value else None
 
 
-def _make_clock(spec: Union[str, Clock]) -> Clock:
+def _make_clock(spec: str | Clock) -> Clock:
     if not isinstance(spec, str):
         return spec
     if spec == "virtual":
@@ -198,6 +194,6 @@ def _make_clock(spec: Union[str, Clock]) -> Clock:
     raise BoardDescriptionError(f"clock must be 'virtual' or 'real', not {spec!r}")
 
 
-def create_board(description: Optional[BoardDescription], **options: Any) -> SimBoard:
+def create_board(description: BoardDescription | None, **options: Any) -> SimBoard:
     """Backend entry point: a simulated board from ``description`` (the WiPy by default)."""
     return SimBoard(description, **options)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Set, Tuple
 
 from ...description import BoardDescription
 from ...hal import Clock, EdgeCallback, LineConfig
@@ -40,7 +39,7 @@ class Conflict:
     """At ``time_ns`` the pins in ``drivers`` drove one net to different levels."""
 
     time_ns: int
-    drivers: Tuple[Tuple[str, int], ...]
+    drivers: tuple[tuple[str, int], ...]
 
 
 class SimPin:
@@ -54,10 +53,10 @@ class SimPin:
         self.name = name
         self.config = LineConfig()
         self.output = 0  # the output register
-        self.external: Optional[int] = None  # a test's drive_high()/drive_low()
+        self.external: int | None = None  # a test's drive_high()/drive_low()
         self.level = 0
         self.claimed = False
-        self.watcher: Optional[EdgeCallback] = None
+        self.watcher: EdgeCallback | None = None
 
     # -- what tests do -----------------------------------------------------------------------
     def drive_high(self) -> None:
@@ -82,13 +81,13 @@ class SimPin:
         clock = self._gpio.clock
         clock.call_at_ns(clock.now_ns() + width_us * 1000, lambda: self._drive(0 if level else 1))
 
-    def _drive(self, level: Optional[int]) -> None:
+    def _drive(self, level: int | None) -> None:
         with self._gpio.lock:
             self.external = level
         self._gpio.update(self.name)
 
     @property
-    def driving(self) -> Optional[int]:
+    def driving(self) -> int | None:
         """What this pin itself drives onto its net: 0, 1, or ``None``."""
         mode = self.config.mode
         if mode == "out":
@@ -98,7 +97,7 @@ class SimPin:
         return None
 
     @property
-    def history(self) -> List[LevelChange]:
+    def history(self) -> list[LevelChange]:
         """This pin's recorded level changes, oldest first."""
         return [c for c in self._gpio.history if c.pin == self.name]
 
@@ -113,7 +112,7 @@ class SimLine:
 
     def __init__(self, gpio: SimGPIO, pin: SimPin) -> None:
         self._gpio = gpio
-        self._pin: Optional[SimPin] = pin
+        self._pin: SimPin | None = pin
 
     def _alive(self) -> SimPin:
         if self._pin is None:
@@ -137,7 +136,7 @@ class SimLine:
                 pin.output = 1 if config.value else 0
         self._gpio.update(pin.name)
 
-    def watch(self, callback: Optional[EdgeCallback]) -> None:
+    def watch(self, callback: EdgeCallback | None) -> None:
         self._alive().watcher = callback
 
     def release(self) -> None:
@@ -156,10 +155,10 @@ class SimGPIO:
     def __init__(self, description: BoardDescription, clock: Clock) -> None:
         self.clock = clock
         self.lock = threading.RLock()
-        self.pins: Dict[str, SimPin] = {name: SimPin(self, name) for name in description.pins}
-        self._nets: Dict[str, Set[str]] = {name: {name} for name in self.pins}
-        self.history: List[LevelChange] = []
-        self.conflicts: List[Conflict] = []
+        self.pins: dict[str, SimPin] = {name: SimPin(self, name) for name in description.pins}
+        self._nets: dict[str, set[str]] = {name: {name} for name in self.pins}
+        self.history: list[LevelChange] = []
+        self.conflicts: list[Conflict] = []
         self.recording = True
 
     def pin(self, name: str) -> SimPin:
@@ -181,7 +180,7 @@ class SimGPIO:
         """Connect pins with a wire: they then share one net and one level."""
         pins = [self.pin(n).name for n in names]
         with self.lock:
-            merged: Set[str] = set()
+            merged: set[str] = set()
             for name in pins:
                 merged |= self._nets[name]
             for name in merged:
@@ -200,14 +199,14 @@ class SimGPIO:
         if rest is not None:
             self.update(rest)
 
-    def net(self, name: str) -> Set[str]:
+    def net(self, name: str) -> set[str]:
         """The names of the pins wired to ``name`` (itself included)."""
         with self.lock:
             return set(self._nets[self.pin(name).name])
 
-    def _resolve(self, net: Iterable[SimPin], previous: int) -> Tuple[int, Optional[Conflict]]:
-        strong: List[Tuple[str, int]] = []
-        pulls: Set[str] = set()
+    def _resolve(self, net: Iterable[SimPin], previous: int) -> tuple[int, Conflict | None]:
+        strong: list[tuple[str, int]] = []
+        pulls: set[str] = set()
         for pin in net:
             if pin.external is not None:
                 strong.append((f"{pin.name} (external)", pin.external))
@@ -229,7 +228,7 @@ class SimGPIO:
 
     def update(self, name: str) -> None:
         """Re-resolve the net of pin ``name``; record and report every change."""
-        changed: List[SimPin] = []
+        changed: list[SimPin] = []
         with self.lock:
             net = [self.pins[n] for n in sorted(self._nets[name])]
             level, conflict = self._resolve(net, net[0].level)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Dict
+from typing import Any
 
 from ...errors import device_error
 from ...hal import I2CMessage
@@ -12,7 +12,7 @@ from ...hal import I2CMessage
 class SimI2CBus:
     def __init__(self, bus_id: int) -> None:
         self.bus_id = bus_id
-        self.devices: Dict[int, Any] = {}
+        self.devices: dict[int, Any] = {}
 
     def attach(self, addr: int, device: Any) -> None:
         self.devices[addr] = device

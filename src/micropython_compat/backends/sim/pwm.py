@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ...hal import Clock
 
 
 class SimPWM:
-    def __init__(self, timer_id: int, channel: str, clock: Clock, pin: Optional[str]) -> None:
+    def __init__(self, timer_id: int, channel: str, clock: Clock, pin: str | None) -> None:
         self.timer_id = timer_id
         self.channel = channel
         self.pin = pin
