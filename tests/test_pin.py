@@ -259,6 +259,7 @@ def test_pins_are_released_with_the_board() -> None:
     from micropython_compat import release_board, use_board
 
     board = use_board("sim", clock="virtual")
+    assert isinstance(board, SimBoard)
     p = Pin("GP2", mode=Pin.OUT)
     release_board()
     assert board.gpio.pins["GP2"].claimed is False

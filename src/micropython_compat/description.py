@@ -85,7 +85,8 @@ def _read_builtin(name: str) -> dict[str, Any]:
         raise BoardDescriptionError(
             f"no built-in board description {name!r}; built-in ones: {', '.join(builtin_names())}"
         )
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,7 +121,8 @@ def _resolve(data: dict[str, Any], origin: Path | None, depth: int = 0) -> dict[
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except FileNotFoundError:
         raise BoardDescriptionError(f"board description {path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:

@@ -78,7 +78,9 @@ class GPIOLine(Protocol):
     ``GPIO_V2_LINE_SET_VALUES``/``GET_VALUES`` directly, or -1 when there is none.
     """
 
-    fast_fd: int
+    @property
+    def fast_fd(self) -> int:
+        """The line request's fd for the C fast path, or -1."""
 
     def get(self) -> int:
         """Return the level at the pin (0 or 1), whatever the mode."""
@@ -202,7 +204,9 @@ class UARTPort(Protocol):
 class ADCBlock(Protocol):
     """The analog-to-digital converter."""
 
-    bits: int
+    @property
+    def bits(self) -> int:
+        """The resolution of a reading."""
 
     def read(self, channel: int) -> int:
         """Return the raw reading of ``channel`` (0 .. 2**bits - 1)."""
@@ -235,10 +239,16 @@ class Clock(Protocol):
     runs what falls due, in order, on the sleeping thread.
     """
 
-    virtual: bool
+    @property
+    def virtual(self) -> bool:
+        """Whether tests move this clock (sleeping jumps instead of waiting)."""
 
     def now_ns(self) -> int:
         """Monotonic time in ns from an arbitrary origin."""
+
+    def ticks_ns(self) -> int:
+        """The time a program reading ``ticks_*`` sees; a virtual clock moves on a little with
+        each read, so busy-waiting programs see time pass."""
 
     def sleep_until_ns(self, deadline_ns: int) -> None:
         """Return once ``now_ns() >= deadline_ns``."""
@@ -291,10 +301,21 @@ class Board(Protocol):
     ``ValueError`` for an id the board doesn't have.
     """
 
-    description: BoardDescription
-    clock: Clock
-    gpio: GPIOController
-    storage: Storage
+    @property
+    def description(self) -> BoardDescription:
+        """What the board has."""
+
+    @property
+    def clock(self) -> Clock:
+        """The board's clock."""
+
+    @property
+    def gpio(self) -> GPIOController:
+        """The board's GPIO lines."""
+
+    @property
+    def storage(self) -> Storage:
+        """Where the board's file systems live on the host."""
 
     def i2c(self, bus_id: int) -> I2CBus:
         """Open I2C bus ``bus_id``."""
