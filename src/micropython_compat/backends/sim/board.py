@@ -21,7 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ...clocks import RealClock, VirtualClock
 from ...description import BoardDescription, load_builtin
@@ -38,6 +38,8 @@ from .uart import SimUART
 from .watchdog import SimWatchdog
 
 __all__ = ["SimBoard", "create_board"]
+
+_T = TypeVar("_T")
 
 
 class SimBoard:
@@ -99,7 +101,7 @@ class SimBoard:
             for entry in sim.get("i2c", ()):
                 options = {k: v for k, v in entry.items() if k not in ("bus", "addr")}
                 self.i2c_bus(int(entry.get("bus", 0))).attach(
-                    int(entry["addr"]), device_from_description(options)
+                    int(entry["addr"]), device_from_description(options, self.clock)
                 )
         except (KeyError, TypeError, ValueError) as exc:
             raise BoardDescriptionError(f"{src}: [sim]: {exc}") from None
@@ -172,7 +174,7 @@ class SimBoard:
         self.clock.advance_ns(int(s * 1e9 + ms * 1e6 + us * 1e3))
 
 
-def _lookup(table: dict[int, Any], key: int, kind: str) -> Any:
+def _lookup(table: dict[int, _T], key: int, kind: str) -> _T:
     try:
         return table[int(key)]
     except (KeyError, ValueError, TypeError):

@@ -1,0 +1,91 @@
+"""What the bus classes share: argument conversion as MicroPython's bufhelper and
+``mp_obj_get_int`` do it on the WiPy, and putting a bus's pins in their alternate function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from micropython_compat.board import current_runtime
+from micropython_compat.errors import bad_argument
+
+from ._pin import Pin
+
+__all__ = ["DEFAULT_PINS", "assign_pins", "buffer_to_fill", "bytes_to_send", "to_int"]
+
+#: The ``pins`` default: the board description's default pins for the bus.
+DEFAULT_PINS: Any = object()
+
+
+def to_int(value: Any) -> int:
+    """``value`` as an int (``bool`` counts, as in MicroPython); ``TypeError`` otherwise."""
+    if isinstance(value, int):
+        return int(value)
+    raise TypeError(f"can't convert {type(value).__name__} to int")
+
+
+def bytes_to_send(obj: Any) -> bytes:
+    """The bytes to send for ``obj``: an int is one byte (its low 8 bits), a ``str`` its UTF-8,
+    anything else its buffer (bytes, bytearray, array, memoryview). ``TypeError`` otherwise."""
+    if isinstance(obj, int):
+        return bytes([obj & 0xFF])
+    if isinstance(obj, str):
+        return obj.encode("utf-8")
+    try:
+        return memoryview(obj).cast("B").tobytes()
+    except TypeError:
+        raise TypeError("object with buffer protocol required") from None
+
+
+def buffer_to_fill(obj: Any) -> memoryview:
+    """Where received bytes go: an int ``n`` makes a fresh ``n``-byte buffer (``ValueError``
+    if negative); otherwise ``obj`` must be a writable buffer (bytearray, array), else
+    ``TypeError`` (bytes and str are read-only)."""
+    if isinstance(obj, int):
+        if obj < 0:
+            raise ValueError("invalid argument(s) value")
+        return memoryview(bytearray(obj))
+    if isinstance(obj, str):
+        raise TypeError("object with buffer protocol required")
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise TypeError("object with buffer protocol required") from None
+    if view.readonly:
+        raise TypeError("object with buffer protocol required")
+    return view.cast("B")
+
+
+def assign_pins(kind: str, bus_id: int, pins: Any, functions: Sequence[str]) -> None:
+    """Put ``pins`` in the alternate functions ``{KIND}{id}_{function}`` with the pull-up on.
+
+    ``pins`` is a sequence of ``len(functions)`` pin names or ``Pin`` objects, ``None`` (leave
+    the pins alone) or ``DEFAULT_PINS`` (the board's defaults for the bus; a ``None`` there
+    skips that function). Raises ``ValueError`` for the wrong number of pins, an unknown pin,
+    or a pin without the function; no pin is changed then.
+    """
+    if pins is None:
+        return
+    if pins is DEFAULT_PINS:
+        names = current_runtime().board.description.default_pins.get((kind, bus_id), ())
+        chosen = [(name, f) for name, f in zip(names, functions) if name is not None]
+    else:
+        if isinstance(pins, (str, Pin)):
+            raise bad_argument()
+        try:
+            given = list(pins)
+        except TypeError:
+            raise bad_argument() from None
+        if len(given) != len(functions):
+            raise bad_argument()
+        chosen = list(zip(given, functions))
+    claims = [_alt_function(Pin._object(pin), f"{kind.upper()}{bus_id}_{f}") for pin, f in chosen]
+    for pin, alt in claims:
+        pin.init(Pin.ALT, Pin.PULL_UP, alt=alt)
+
+
+def _alt_function(pin: Pin, function: str) -> tuple[Pin, int]:
+    for name, index in pin.alt_list():
+        if name == function and index >= 0:
+            return pin, index
+    raise bad_argument()
