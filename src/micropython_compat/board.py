@@ -25,14 +25,18 @@ from typing import Any, Callable, Union
 from . import description as _description
 from .errors import BoardUnavailable
 from .hal import Board
-from .runtime import Runtime
+from .runtime import PWRON_WAKE, Runtime
 
 __all__ = [
     "ENV_VAR",
     "BoardChoiceWarning",
     "current_board",
+    "backend_names",
+    "backend_of",
     "current_runtime",
+    "planned_choice",
     "release_board",
+    "reset_board",
     "use_board",
 ]
 
@@ -56,38 +60,53 @@ _active: Runtime | None = None
 BoardSpec = Union[str, "os.PathLike[str]", Board, None]
 
 
+def _plugin_backends() -> dict[str, str]:
+    """Backends that installed packages add: name -> ``"module:factory"``."""
+    from importlib.metadata import entry_points
+
+    if sys.version_info >= (3, 10):
+        found = entry_points(group="micropython_compat.backends")
+    else:  # pragma: no cover
+        found = entry_points().get("micropython_compat.backends", [])
+    return {ep.name: ep.value for ep in found}
+
+
+def backend_names() -> list[str]:
+    """The names of every backend: built-in ones first, then those packages add."""
+    plugins = sorted(name for name in _plugin_backends() if name not in _BUILTIN_BACKENDS)
+    return [*_BUILTIN_BACKENDS, *plugins]
+
+
 def _factory(backend: str) -> Callable[..., Board]:
     target = _BUILTIN_BACKENDS.get(backend)
     if target is None:
-        if sys.version_info >= (3, 10):
-            from importlib.metadata import entry_points
-
-            found = [
-                ep.value
-                for ep in entry_points(group="micropython_compat.backends")
-                if ep.name == backend
-            ]
-        else:  # pragma: no cover
-            from importlib.metadata import entry_points
-
-            found = [
-                ep.value
-                for ep in entry_points().get("micropython_compat.backends", [])
-                if ep.name == backend
-            ]
-        if not found:
+        target = _plugin_backends().get(backend)
+        if target is None:
             known = ", ".join(sorted(_BUILTIN_BACKENDS))
             raise BoardUnavailable(f"unknown board backend {backend!r} (known: {known})")
-        target = found[0]
     module_name, _, attr = target.partition(":")
     module = importlib.import_module(module_name)
     factory: Callable[..., Board] = getattr(module, attr)
     return factory
 
 
+def _is_backend_name(spec: str) -> bool:
+    return spec in _BUILTIN_BACKENDS or (not spec.endswith(".toml") and os.sep not in spec)
+
+
+def backend_of(spec: str) -> str:
+    """The backend that ``spec`` (a backend name or a description file path) loads with.
+
+    Raises ``BoardDescriptionError`` for a description file that can't be read.
+    """
+    if _is_backend_name(spec):
+        return spec
+    return str(_description.load(Path(spec)).raw.get("board", {}).get("backend", "sim"))
+
+
 def _load(spec: str, **options: Any) -> Board:
     """Build a board from ``sim``, ``linux``, a backend name or a description file path."""
-    if spec in _BUILTIN_BACKENDS or (not spec.endswith(".toml") and os.sep not in spec):
+    if _is_backend_name(spec):
         desc_name = _DEFAULT_DESCRIPTION.get(spec, "wipy")
         desc = None if spec == "linux" else _description.load_builtin(desc_name)
         return _factory(spec)(desc, **options)
@@ -101,17 +120,24 @@ def _has_gpio_chips() -> bool:
     return bool(glob.glob("/dev/gpiochip*"))
 
 
+def planned_choice(spec: str | os.PathLike[str] | None = None) -> tuple[str, str]:
+    """What ``use_board(spec)`` would load, and why, without loading it: ``(spec, reason)``,
+    the spec being ``'sim'``, ``'linux'``, another backend name or a description file path."""
+    if spec is not None:
+        return os.fspath(spec), f"use_board({os.fspath(spec)!r})"
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env, f"{ENV_VAR}={env}"
+    if _has_gpio_chips():
+        return "linux", "found /dev/gpiochip*"
+    return "sim", "no /dev/gpiochip* here: the simulated WiPy"
+
+
 def _choose(spec: BoardSpec, options: dict[str, Any]) -> tuple[Board, str]:
     if spec is not None and not isinstance(spec, (str, os.PathLike)):
         return spec, "given to use_board()"
-    if spec is not None:
-        return _load(os.fspath(spec), **options), f"use_board({os.fspath(spec)!r})"
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return _load(env, **options), f"{ENV_VAR}={env}"
-    if _has_gpio_chips():
-        return _load("linux", **options), "found /dev/gpiochip*"
-    return _load("sim", **options), "no /dev/gpiochip* here: the simulated WiPy"
+    name, reason = planned_choice(spec)
+    return _load(name, **options), reason
 
 
 def use_board(spec: BoardSpec = None, **options: Any) -> Board:
@@ -162,6 +188,25 @@ def current_board() -> Board:
 def active_runtime() -> Runtime | None:
     """The active runtime, or ``None`` when no board has been chosen yet."""
     return _active
+
+
+def reset_board(reset_cause: int, wake_reason: int = PWRON_WAKE) -> Runtime:
+    """Reset the active board as the device resets: stop every handler and deinit every
+    peripheral (the runtime closes), but keep the board itself, with its clock, storage and
+    RTC, and start a fresh runtime on it reporting ``reset_cause`` and ``wake_reason``.
+
+    Raises ``RuntimeError`` when no board is active.
+    """
+    global _active
+    with _lock:
+        old = _active
+        if old is None or old.closed:
+            raise RuntimeError("no active board to reset")
+        old.close(keep_board=True)
+        _active = Runtime(old.board, old.reason)
+        _active.reset_cause = reset_cause
+        _active.wake_reason = wake_reason
+        return _active
 
 
 def release_board() -> None:

@@ -60,8 +60,9 @@ class Runtime:
         with self._lock:
             self._closers.append(closer)
 
-    def close(self) -> None:
-        """Stop every handler and thread, deinit every peripheral and release the board."""
+    def close(self, *, keep_board: bool = False) -> None:
+        """Stop every handler and thread, deinit every peripheral and release the board
+        (``keep_board``: leave the board open, for a fresh runtime after a reset)."""
         with self._lock:
             if self.closed:
                 return
@@ -70,6 +71,7 @@ class Runtime:
         self.dispatcher.close()
         for closer in closers:
             closer()
-        self.board.close()
+        if not keep_board:
+            self.board.close()
         self._state.clear()
         _fast.set_clock(None)

@@ -1,0 +1,110 @@
+"""The ``micropython-compat`` command.
+
+    micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
+                           [--max-resets N] [SCRIPT]
+    micropython-compat boards
+    micropython-compat --version
+
+``run`` runs a script, or the WiPy boot sequence from a flash folder (see
+``micropython_compat.runner`` for what a run does and its exit statuses). ``boards`` lists the
+built-in board descriptions and backends, and says which board would be chosen, and why.
+A problem that keeps a run from starting (no such script, a board that can't load, a bad board
+description) is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import board as _board
+from . import description
+from ._version import __version__
+from .errors import MicroPythonCompatError
+from .runner import EXIT_OK, EXIT_USAGE, run
+
+__all__ = ["main"]
+
+PROG = "micropython-compat"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Run MicroPython 1.8.5 (WiPy) programs on CPython.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run_cmd = commands.add_parser(
+        "run",
+        help="run a script, or boot.py then main.py from a flash folder",
+        description=(
+            "Run SCRIPT, or without one the WiPy boot sequence (boot.py, then main.py or the "
+            "file machine.main() names) from the flash folder. Exit status: 0 when the program "
+            "ends, 1 after an uncaught exception, the code given to sys.exit(), 2 when the run "
+            "can't start, 130 on Ctrl-C."
+        ),
+    )
+    run_cmd.add_argument("script", nargs="?", metavar="SCRIPT", help="the program to run")
+    run_cmd.add_argument("--flash", metavar="DIR", help="host folder behind /flash")
+    run_cmd.add_argument("--sd", metavar="DIR", help="host folder behind /sd")
+    run_cmd.add_argument(
+        "--board",
+        metavar="FILE|sim|linux",
+        help="the board: 'sim', 'linux' or a board description file (default: chosen as "
+        "'micropython-compat boards' shows)",
+    )
+    run_cmd.add_argument(
+        "--virtual-clock",
+        action="store_true",
+        help="run the simulated board on a virtual clock: sleeps take no time",
+    )
+    run_cmd.add_argument(
+        "--max-resets",
+        type=int,
+        default=100,
+        metavar="N",
+        help="stop after N restarts (resets, deep sleep wakes); default 100",
+    )
+
+    commands.add_parser("boards", help="list the boards and say which one would be chosen")
+    return parser
+
+
+def _boards() -> int:
+    print('Built-in board descriptions (use with extends = "NAME" in a board file):')
+    for name in description.builtin_names():
+        desc = description.load_builtin(name)
+        print(f"  {name:<10} {desc.name} ({desc.mcu}), {len(desc.pins)} pins")
+    print("Backends: " + ", ".join(_board.backend_names()))
+    spec, reason = _board.planned_choice()
+    print(f"Board that would be chosen: {spec} ({reason})")
+    print(f"Choose another with --board or {_board.ENV_VAR}=sim|linux|FILE.")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "boards":
+            return _boards()
+        if args.command == "run":
+            if args.max_resets < 0:
+                parser.error("--max-resets must be 0 or more")
+            return run(
+                args.script,
+                board=args.board,
+                flash=args.flash,
+                sd=args.sd,
+                virtual_clock=args.virtual_clock,
+                max_resets=args.max_resets,
+            )
+    except MicroPythonCompatError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,443 @@
+"""``micropython-compat run``: run a WiPy program as the device would.
+
+Two ways to run:
+
+* a script (``run blink.py``): the script is the whole program;
+* the boot sequence (``run --flash DIR``): ``boot.py``, then ``main.py`` or the file that
+  ``machine.main()`` named, from the flash directory, looked up in the device's current
+  directory as on the WiPy. A flash directory without them first gets the ones a fresh WiPy
+  writes (and its ``sys``, ``lib`` and ``cert`` folders). As on the device, an uncaught
+  exception in ``boot.py`` is printed and ``main.py`` still runs; ``boot.py`` and ``main.py``
+  share one set of globals.
+
+Around the program: the board is chosen (``--board``, else as ``use_board()`` chooses; the
+simulated board gets ``--flash``/``--sd`` and, with ``--virtual-clock``, a virtual clock),
+``micropython_compat.install()`` runs, ``const`` is a builtin, code runs as ``__main__`` with
+the script's folder and ``/flash``, ``/flash/lib`` in front of ``sys.path``, its current
+directory is ``/flash``, and ``open``/``os`` take device paths (``/flash/...``, ``/sd/...``;
+see ``micropython_compat.filesystem``). Everything is put back when the run ends.
+
+How a run ends, and the exit status:
+
+* the program returns: 0;
+* an uncaught exception: printed MicroPython-style on stdout (only the program's own
+  frames), status 1;
+* ``sys.exit(code)``: that status (on the device ``sys.exit()`` makes a soft reset; a runner
+  that could not be stopped by its own script would be hard to use in scripts and tests);
+* ``machine.reset()`` and a watchdog expiry restart the program with ``reset_cause()``
+  ``HARD_RESET`` / ``WDT_RESET``; a ``SoftReset`` request (Ctrl-D on the device) prints
+  ``PYB: soft reboot`` and restarts with ``SOFT_RESET``. Restarts keep the board: every
+  peripheral is deinitialised, the flash files, the clock and the RTC time carry on;
+* ``machine.deepsleep()`` ends the program; when a wake source fires (an RTC alarm or a pin
+  irq with ``wake=machine.DEEPSLEEP``) it starts again with ``reset_cause()`` ``DEEPSLEEP_RESET``
+  and the matching ``wake_reason()``. No interrupt handler runs while the board sleeps. On a
+  virtual clock the wait is instant (time jumps from alarm to alarm); with no wake source left
+  the board would sleep for ever: the run ends with status 0 and a note on stderr;
+* more than ``max_resets`` restarts: the run stops with status 1 (a reset loop can't run for
+  ever);
+* Ctrl-C: status 130, with everything released.
+
+Notes about resets and sleeps go to stderr; stdout carries only what the program prints.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO, Union
+
+from . import board as _board
+from . import filesystem
+from ._install import install
+from .clocks import VirtualClock
+from .errors import MicroPythonCompatError
+from .hal import Board
+from .resets import DeepSleep, ResetRequest, SoftReset
+from .runtime import PWRON_WAKE, Runtime
+from .tracebacks import print_exception
+
+__all__ = [
+    "DEFAULT_BOOT_PY",
+    "DEFAULT_MAIN_PY",
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "RunError",
+    "Runner",
+    "prepare_flash",
+    "run",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# What a WiPy writes to a fresh /flash (cc3200 mptask.c), CRLF line ends included.
+DEFAULT_BOOT_PY = (
+    "# boot.py -- run on boot-up\r\n# can run arbitrary Python, but best to keep it minimal\r\n"
+)
+DEFAULT_MAIN_PY = "# main.py -- put your code here!\r\n"
+_FLASH_FOLDERS = ("sys", "lib", "cert")
+
+# Virtual-clock alarms run while waiting for a deep sleep wake source before giving up
+# (a periodic timer left running would otherwise keep the wait going for ever).
+_DEEPSLEEP_MAX_ALARMS = 1_000_000
+_REALTIME_POLL_S = 0.05
+
+# Where this library lives: its files are never the program's, even under a program folder.
+_LIBRARY_ROOT = Path(__file__).resolve().parent.parent
+# Code compiled under a device path is the program's.
+_DEVICE_PREFIXES = (filesystem.FLASH + "/", filesystem.SD + "/")
+_DEVICE_ENTRIES = (*_DEVICE_PREFIXES, filesystem.FLASH, filesystem.SD)
+
+BoardArg = Union[str, "os.PathLike[str]", Board, None]
+
+
+class RunError(MicroPythonCompatError):
+    """The run can't start: a missing script, options that don't fit the board."""
+
+
+def prepare_flash(folder: Path) -> None:
+    """Give ``folder`` what a WiPy's ``/flash`` has after boot: ``boot.py`` and ``main.py``
+    (the device's defaults, when missing) and the ``sys``, ``lib`` and ``cert`` folders."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _FLASH_FOLDERS:
+        (folder / name).mkdir(exist_ok=True)
+    for name, text in (("main.py", DEFAULT_MAIN_PY), ("boot.py", DEFAULT_BOOT_PY)):
+        path = folder / name
+        if not path.exists():
+            path.write_bytes(text.encode())
+
+
+class _ProgramEnd(Exception):
+    """The program ended by itself or with ``sys.exit``: ``status`` is the exit status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class Runner:
+    """One run of a program; ``run()`` returns the exit status (see the module docstring).
+
+    ``board`` is ``'sim'``, ``'linux'``, a description file, a ready ``hal.Board`` or ``None``
+    (chosen as ``use_board()`` chooses). ``flash``/``sd`` are host folders for ``/flash`` and
+    ``/sd``; ``virtual_clock`` asks the simulated board for a virtual clock. ``notes`` receives
+    the runner's own messages (default ``sys.stderr``).
+    """
+
+    def __init__(
+        self,
+        script: str | os.PathLike[str] | None = None,
+        *,
+        board: BoardArg = None,
+        flash: str | os.PathLike[str] | None = None,
+        sd: str | os.PathLike[str] | None = None,
+        virtual_clock: bool = False,
+        max_resets: int = 100,
+        notes: TextIO | None = None,
+    ) -> None:
+        if max_resets < 0:
+            raise RunError("max_resets must be 0 or more")
+        self.script = None if script is None else Path(script)
+        self.board = board
+        self.flash = None if flash is None else Path(flash)
+        self.sd = None if sd is None else Path(sd)
+        self.virtual_clock = virtual_clock
+        self.max_resets = max_resets
+        self.resets = 0
+        self._notes = notes
+        self._device_names: set[str] = set()
+        self._device_dirs: list[str] = []
+        self._verdicts: dict[str, bool] = {}
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _note(self, text: str) -> None:
+        out = self._notes if self._notes is not None else sys.stderr
+        out.write(f"micropython-compat: {text}\n")
+        out.flush()
+
+    def _board_options(self) -> dict[str, Any]:
+        given = self.flash is not None or self.sd is not None or self.virtual_clock
+        if self.board is not None and not isinstance(self.board, (str, os.PathLike)):
+            if given:
+                raise RunError("--flash, --sd and --virtual-clock can't change a ready board")
+            return {}
+        options: dict[str, Any] = {}
+        if self.flash is not None:
+            options["flash"] = self.flash
+        if self.sd is not None:
+            options["sd"] = self.sd
+        if self.virtual_clock:
+            spec, _ = _board.planned_choice(self.board)
+            if _board.backend_of(spec) != "sim":
+                raise RunError(f"--virtual-clock needs the simulated board, not {spec!r}")
+            options["clock"] = "virtual"
+        return options
+
+    def _start(self) -> Runtime:
+        if self.script is not None and not self.script.is_file():
+            raise RunError(f"can't open file '{self.script}': no such file")
+        _board.use_board(self.board, **self._board_options())
+        install()
+        runtime = _board.current_runtime()
+        flash = runtime.board.storage.flash
+        if self.script is None:
+            prepare_flash(flash)
+        self._device_dirs = [os.path.realpath(flash)]
+        if runtime.board.storage.sd is not None:
+            self._device_dirs.append(os.path.realpath(runtime.board.storage.sd))
+        if self.script is not None:
+            self._device_dirs.append(os.path.realpath(self.script.parent))
+        return runtime
+
+    # -- what counts as the program --------------------------------------------------------
+    def is_device_code(self, filename: str) -> bool:
+        """Whether ``filename`` (a code object's) is the program's: the script, ``boot.py``,
+        ``main.py`` or a module imported from the program's folders."""
+        verdict = self._verdicts.get(filename)
+        if verdict is None:
+            verdict = filename in self._device_names or self._in_device_dirs(filename)
+            self._verdicts[filename] = verdict
+        return verdict
+
+    def _in_device_dirs(self, filename: str) -> bool:
+        if filename.startswith(_DEVICE_PREFIXES):
+            return True
+        if not os.path.isabs(filename):
+            return False
+        real = os.path.realpath(filename)
+        if real.startswith(str(_LIBRARY_ROOT) + os.sep):
+            return False
+        return any(real.startswith(folder + os.sep) for folder in self._device_dirs)
+
+    def _forget_device_modules(self) -> None:
+        """Drop the program's imported modules (a reset starts with none imported)."""
+        for name, module in list(sys.modules.items()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str) and self.is_device_code(filename):
+                del sys.modules[name]
+
+    @contextmanager
+    def _environment(self, runtime: Runtime) -> Iterator[None]:
+        front = [filesystem.FLASH, filesystem.FLASH + "/lib"]
+        if self.script is not None:
+            front.insert(0, str(self.script.resolve().parent))
+        saved_path = list(sys.path)
+        sys.path[:0] = front
+        sys.path_hooks.insert(0, _device_path_hook)
+        _forget_device_finders()
+        added_const = not hasattr(builtins, "const")
+        if added_const:
+            builtins.const = _const  # type: ignore[attr-defined]
+        try:
+            with filesystem.patched(self.is_device_code):
+                yield
+        finally:
+            if added_const and getattr(builtins, "const", None) is _const:
+                del builtins.const  # type: ignore[attr-defined]
+            sys.path[:] = saved_path
+            sys.path_hooks.remove(_device_path_hook)
+            _forget_device_finders()
+            self._forget_device_modules()
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> int:
+        """Run the program to its end; return the exit status.
+
+        Raises ``RunError``, ``BoardUnavailable`` or ``BoardDescriptionError`` when the run
+        can't start.
+        """
+        try:
+            runtime = self._start()
+            with self._environment(runtime):
+                return self._loop(runtime)
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+        finally:
+            _board.release_board()
+
+    def _loop(self, runtime: Runtime) -> int:
+        while True:
+            outcome = self._boot()
+            while isinstance(outcome, DeepSleep):
+                try:
+                    if not self._sleep_until_woken(runtime):
+                        self._note("deep sleep with no wake source left: the board sleeps on")
+                        return EXIT_OK
+                    break
+                except ResetRequest as request:  # a watchdog, say, while asleep
+                    outcome = request
+            if isinstance(outcome, int):
+                return outcome
+            if self.resets >= self.max_resets:
+                self._note(f"stopped after {self.resets} resets (--max-resets {self.max_resets})")
+                return EXIT_ERROR
+            self.resets += 1
+            runtime = self._restart(runtime, outcome)
+
+    def _restart(self, runtime: Runtime, request: ResetRequest) -> Runtime:
+        wake = runtime.wake_reason if isinstance(request, DeepSleep) else PWRON_WAKE
+        if isinstance(request, SoftReset):
+            print("PYB: soft reboot", flush=True)
+        else:
+            self._note(f"{type(request).__name__}: restarting the program")
+        self._forget_device_modules()
+        _forget_device_finders()
+        return _board.reset_board(request.cause, wake)
+
+    def _boot(self) -> int | ResetRequest:
+        """Run the program once: the script, or boot.py then the main file."""
+        namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        try:
+            if self.script is not None:
+                return self._execute(self.script, str(self.script), namespace)
+            status = self._execute_device_file("boot.py", namespace)
+            main_file = _board.current_runtime().main_file
+            return self._execute_device_file(main_file, namespace) or status
+        except ResetRequest as request:
+            return request
+        except _ProgramEnd as end:
+            return end.status
+
+    def _execute_device_file(self, name: str, namespace: dict[str, Any]) -> int:
+        try:
+            path = filesystem.current().host_path(name)
+        except OSError:
+            path = None
+        if path is None or not path.is_file():
+            print(f"could not open file '{name}' for reading", flush=True)
+            return EXIT_ERROR
+        return self._execute(path, name, namespace)
+
+    def _execute(self, path: Path, shown_as: str, namespace: dict[str, Any]) -> int:
+        """Run one file in ``namespace``; 0, or 1 after printing an uncaught exception.
+
+        Raises ``ResetRequest`` (resets, deep sleep), ``_ProgramEnd`` (``sys.exit``) and
+        ``KeyboardInterrupt``.
+        """
+        self._device_names.add(shown_as)
+        self._verdicts.pop(shown_as, None)
+        source = path.read_bytes()
+        try:
+            code = compile(source, shown_as, "exec", dont_inherit=True)
+            exec(code, namespace)
+        except SystemExit as exc:
+            raise _ProgramEnd(_exit_status(exc.code)) from None
+        except Exception as exc:
+            print_exception(self._own_frames(exc), sys.stdout)
+            return EXIT_ERROR
+        return EXIT_OK
+
+    def _own_frames(self, exc: BaseException) -> BaseException:
+        """``exc`` with a traceback of the program's frames only (as the device shows it)."""
+        frames: list[types.TracebackType] = []
+        tb = exc.__traceback__
+        while tb is not None:
+            if self.is_device_code(tb.tb_frame.f_code.co_filename):
+                frames.append(tb)
+            tb = tb.tb_next
+        rebuilt: types.TracebackType | None = None
+        for frame in reversed(frames):
+            rebuilt = types.TracebackType(rebuilt, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+        return exc.with_traceback(rebuilt)
+
+    def _sleep_until_woken(self, runtime: Runtime) -> bool:
+        """Deep sleep: wait for a wake source with no handler running; false if none can."""
+        runtime.dispatcher.close()
+        runtime.woken.clear()
+        clock = runtime.board.clock
+        if isinstance(clock, VirtualClock):
+            for _ in range(_DEEPSLEEP_MAX_ALARMS):
+                if runtime.woken.is_set():
+                    return True
+                deadline = clock.next_deadline_ns()
+                if deadline is None:
+                    return False
+                clock.advance_to_ns(deadline)
+            return runtime.woken.is_set()
+        self._note("deep sleep: waiting for a wake source (Ctrl-C ends the run)")
+        while not runtime.woken.wait(_REALTIME_POLL_S):
+            pass
+        return True
+
+
+class _DeviceModuleLoader(importlib.machinery.SourceFileLoader):
+    """Loads a module from the device's file system: compiled under its device path
+    (``/flash/lib/x.py``, as tracebacks show it on the device), never cached in a
+    ``__pycache__`` folder on the flash."""
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        path = self.get_filename(fullname)
+        shown_as = filesystem.current().device_path(path) or path
+        code: types.CodeType = compile(self.get_data(path), shown_as, "exec", dont_inherit=True)
+        return code
+
+
+def _device_path_hook(entry: str) -> importlib.abc.PathEntryFinder:
+    """``sys.path`` entries that are device folders (``/flash/lib``) import from the host
+    folder behind them; ``ImportError`` (not mine) for every other entry."""
+    if not isinstance(entry, str) or not entry.startswith(_DEVICE_ENTRIES):
+        raise ImportError("not a device path")
+    try:
+        host_dir = filesystem.current().host_path(entry)
+    except OSError:
+        raise ImportError("not a device path") from None
+    suffixes = importlib.machinery.SOURCE_SUFFIXES
+    return importlib.machinery.FileFinder(str(host_dir), (_DeviceModuleLoader, suffixes))
+
+
+def _forget_device_finders() -> None:
+    """Forget the finders of device folders (after a reset the mounts start afresh)."""
+    for entry in list(sys.path_importer_cache):
+        if entry.startswith(_DEVICE_ENTRIES):
+            del sys.path_importer_cache[entry]
+
+
+def _const(value: Any) -> Any:
+    """``const(x)``: MicroPython's compile-time constant marker; here it returns ``x``."""
+    return value
+
+
+def _exit_status(code: object) -> int:
+    """The exit status ``sys.exit(code)`` gives, as CPython computes it."""
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr, flush=True)
+    return EXIT_ERROR
+
+
+def run(
+    script: str | os.PathLike[str] | None = None,
+    *,
+    board: BoardArg = None,
+    flash: str | os.PathLike[str] | None = None,
+    sd: str | os.PathLike[str] | None = None,
+    virtual_clock: bool = False,
+    max_resets: int = 100,
+    notes: TextIO | None = None,
+) -> int:
+    """Run a program (see the module docstring); return its exit status.
+
+    Raises ``RunError``, ``BoardUnavailable`` or ``BoardDescriptionError`` when it can't start.
+    """
+    return Runner(
+        script,
+        board=board,
+        flash=flash,
+        sd=sd,
+        virtual_clock=virtual_clock,
+        max_resets=max_resets,
+        notes=notes,
+    ).run()
