@@ -1,20 +1,382 @@
-"""Simulated UARTs (placeholder: being written)."""
+"""Simulated UARTs (``hal.UARTPort``), with what a test bench needs around them.
+
+A ``SimUART`` is one of the board's serial ports. The program drives it through the front end
+(``machine.UART``); a test drives the other end of the line:
+
+* ``feed(b'...')`` puts bytes on the RX line, at once or ``paced=True`` at the configured baud
+  rate on the board clock (one character per frame time);
+* ``sent()`` / ``take_sent()`` return what the program wrote; ``breaks`` records ``sendbreak()``;
+* ``loopback()`` wires TX to the port's own RX; ``connect(other)`` crosses two ports;
+* ``bridge_pty()`` opens a pseudo terminal whose other side a terminal program (``screen``,
+  pyserial) can open: what the program writes comes out there, what is typed there arrives on RX.
+
+The RX side keeps what the WiPy's firmware keeps: a ring of ``rx_buffer_size`` (255) bytes.
+Bytes that arrive when it is full are dropped and counted in ``dropped``.
+
+``fileno()`` is the read end of a pipe that polls readable exactly while received bytes are
+waiting, so ``select``/``poll`` can wait on the port.
+"""
 
 from __future__ import annotations
 
-from ...hal import Clock
+import contextlib
+import os
+import select
+import threading
+import tty
+from typing import Union
+
+from ...clocks import VirtualClock
+from ...hal import Cancellable, Clock, ReceiveCallback
+
+__all__ = ["RX_BUFFER_SIZE", "SimUART"]
+
+#: The WiPy's RX ring has 256 slots and holds at most 255 bytes.
+RX_BUFFER_SIZE = 255
+
+#: The cc3200 firmware times a break as two frames of 11 bits.
+_BREAK_BITS = 22
+
+BytesLike = Union[bytes, bytearray, memoryview, str]
+
+
+def _as_bytes(data: BytesLike) -> bytes:
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    return bytes(data)
 
 
 class SimUART:
-    def __init__(self, port_id: int, clock: Clock) -> None:
+    """One simulated serial port. Implements ``hal.UARTPort``.
+
+    The line settings the program configured are readable as ``baudrate``, ``bits``,
+    ``parity`` (``None``, 0 even, 1 odd) and ``stop``.
+    """
+
+    def __init__(self, port_id: int, clock: Clock, rx_buffer_size: int = RX_BUFFER_SIZE) -> None:
         self.port_id = port_id
         self.clock = clock
+        self.rx_buffer_size = rx_buffer_size
+        self.baudrate = 9600
+        self.bits = 8
+        self.parity: int | None = None
+        self.stop = 1
+        self.configured = False
+        self.dropped = 0
+        self.breaks: list[int] = []
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._rx = bytearray()
+        self._sent = bytearray()
+        self._peer: SimUART | None = None
+        self._callback: ReceiveCallback | None = None
+        self._paced = bytearray()
+        self._pace_alarm: Cancellable | None = None
+        self._pace_next = 0
+        self._pipe: tuple[int, int] | None = None
+        self._pipe_flagged = False
+        self._bridges: list[_PtyBridge] = []
+        self._closed = False
 
-    def loopback(self) -> None:
-        pass
+    # -- timing ------------------------------------------------------------------------------
+    @property
+    def frame_bits(self) -> int:
+        """Bits on the line per character: start, data, parity and stop bits."""
+        return 1 + self.bits + (0 if self.parity is None else 1) + self.stop
 
-    def connect(self, other: SimUART) -> None:
-        pass
+    @property
+    def char_time_ns(self) -> int:
+        """How long one character takes on the line at the configured settings."""
+        return -(-self.frame_bits * 1_000_000_000 // self.baudrate)
+
+    # -- hal.UARTPort ------------------------------------------------------------------------
+    def configure(self, baudrate: int, bits: int, parity: int | None, stop: int) -> None:
+        """Take the line settings (they only set the pace of ``feed(..., paced=True)``)."""
+        if baudrate <= 0 or bits not in (5, 6, 7, 8) or parity not in (None, 0, 1):
+            raise ValueError("bad UART settings")
+        with self._lock:
+            self.baudrate, self.bits, self.parity = baudrate, bits, parity
+            self.stop = 1 if stop == 1 else 2
+            self.configured = True
+
+    def read(self, n: int, timeout_s: float) -> bytes:
+        """Return up to ``n`` waiting bytes; if none are waiting, wait up to ``timeout_s`` on
+        the board clock for some (a virtual clock is moved on, alarm by alarm). ``b''`` when
+        nothing came."""
+        if n <= 0:
+            return b""
+        deadline = self.clock.now_ns() + max(0, round(timeout_s * 1e9))
+        while True:
+            with self._lock:
+                if self._rx:
+                    data = bytes(self._rx[:n])
+                    del self._rx[:n]
+                    self._sync_pipe()
+                    return data
+                now = self.clock.now_ns()
+                if self._closed or now >= deadline:
+                    return b""
+                if not self.clock.virtual:
+                    self._cond.wait((deadline - now) / 1e9)
+                    continue
+            self._advance_virtual(deadline)
+
+    def _advance_virtual(self, deadline: int) -> None:
+        """Move a virtual clock to its next alarm (something may arrive then) or ``deadline``."""
+        clock = self.clock
+        if isinstance(clock, VirtualClock):
+            upcoming = clock.next_deadline_ns()
+            target = deadline if upcoming is None else min(upcoming, deadline)
+            clock.advance_to_ns(max(target, clock.now_ns()))
+        else:
+            clock.sleep_until_ns(deadline)
+
+    def write(self, data: bytes) -> int:
+        """Send ``data``: it is recorded, and delivered to a connected port and pty bridges."""
+        data = bytes(data)
+        with self._lock:
+            self._sent += data
+            peer = self._peer
+            bridges = list(self._bridges)
+        if peer is not None:
+            peer._receive(data)
+        for bridge in bridges:
+            bridge.send(data)
+        return len(data)
+
+    def waiting(self) -> int:
+        """How many received bytes wait to be read."""
+        with self._lock:
+            return len(self._rx)
+
+    def send_break(self) -> None:
+        """Hold TX low for two frames on the board clock; a connected port receives a NUL
+        (as a UART reads a break). The time is recorded in ``breaks``."""
+        start = self.clock.now_ns()
+        with self._lock:
+            self.breaks.append(start)
+            peer = self._peer
+        self.clock.sleep_until_ns(start + -(-_BREAK_BITS * 1_000_000_000 // self.baudrate))
+        if peer is not None:
+            peer._receive(b"\x00")
+
+    def fileno(self) -> int:
+        """The read end of a pipe that polls readable while bytes are waiting.
+
+        Raises ``ValueError`` once the port is closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise ValueError("the UART port is closed")
+            if self._pipe is None:
+                read_end, write_end = os.pipe()
+                os.set_blocking(read_end, False)
+                os.set_blocking(write_end, False)
+                self._pipe = (read_end, write_end)
+                self._pipe_flagged = False
+                self._sync_pipe()
+            return self._pipe[0]
+
+    def on_receive(self, callback: ReceiveCallback | None) -> None:
+        """Call ``callback()`` (on the thread that delivered them) whenever bytes arrive."""
+        with self._lock:
+            self._callback = callback
 
     def close(self) -> None:
-        pass
+        """Stop pacing and every pty bridge, close the pipe, forget received bytes. Idempotent."""
+        with self._lock:
+            self._closed = True
+            self._callback = None
+            self._rx.clear()
+            self._paced.clear()
+            if self._pace_alarm is not None:
+                self._pace_alarm.cancel()
+                self._pace_alarm = None
+            bridges, self._bridges = self._bridges, []
+            pipe, self._pipe = self._pipe, None
+            self._cond.notify_all()
+        for bridge in bridges:
+            bridge.close()
+        if pipe is not None:
+            os.close(pipe[0])
+            os.close(pipe[1])
+
+    # -- the receiving side ------------------------------------------------------------------
+    def _receive(self, data: bytes) -> None:
+        """Bytes arrive on RX: keep what fits, wake readers and pollers, tell the front end."""
+        if not data:
+            return
+        with self._lock:
+            if self._closed:
+                return
+            room = max(0, self.rx_buffer_size - len(self._rx))
+            self._rx += data[:room]
+            self.dropped += max(0, len(data) - room)
+            self._sync_pipe()
+            self._cond.notify_all()
+            callback = self._callback
+        if callback is not None:
+            callback()
+
+    def _sync_pipe(self) -> None:
+        """Make the pipe readable exactly while bytes wait (called with the lock held)."""
+        if self._pipe is None:
+            return
+        want = bool(self._rx)
+        if want and not self._pipe_flagged:
+            os.write(self._pipe[1], b"\x01")
+            self._pipe_flagged = True
+        elif not want and self._pipe_flagged:
+            os.read(self._pipe[0], 64)
+            self._pipe_flagged = False
+
+    # -- what tests use ----------------------------------------------------------------------
+    def feed(self, data: BytesLike, *, paced: bool = False) -> None:
+        """Put ``data`` on the RX line (a ``str`` is sent as UTF-8).
+
+        At once by default; with ``paced=True`` one character per frame time at the configured
+        baud rate, on the board clock, after any paced bytes still on their way.
+        """
+        raw = _as_bytes(data)
+        if not paced:
+            self._receive(raw)
+            return
+        with self._lock:
+            if self._closed or not raw:
+                return
+            self._paced += raw
+            if self._pace_alarm is None:
+                self._pace_next = self.clock.now_ns() + self.char_time_ns
+                self._pace_alarm = self.clock.call_at_ns(self._pace_next, self._pace_tick)
+
+    def _pace_tick(self) -> None:
+        with self._lock:
+            if self._closed or not self._paced:
+                self._pace_alarm = None
+                return
+            byte = bytes(self._paced[:1])
+            del self._paced[:1]
+            # The next character is scheduled before this one is delivered, so at equal times
+            # it comes first: the line was not idle for a frame.
+            if self._paced:
+                self._pace_next += self.char_time_ns
+                self._pace_alarm = self.clock.call_at_ns(self._pace_next, self._pace_tick)
+            else:
+                self._pace_alarm = None
+        self._receive(byte)
+
+    @property
+    def paced_pending(self) -> int:
+        """How many paced bytes are still on their way."""
+        with self._lock:
+            return len(self._paced)
+
+    def sent(self) -> bytes:
+        """Everything the program has written so far."""
+        with self._lock:
+            return bytes(self._sent)
+
+    def take_sent(self) -> bytes:
+        """What the program has written since the last ``take_sent()``, and forget it."""
+        with self._lock:
+            data = bytes(self._sent)
+            self._sent.clear()
+            return data
+
+    def loopback(self) -> None:
+        """Wire TX to this port's own RX."""
+        with self._lock:
+            self._peer = self
+
+    def connect(self, other: SimUART) -> None:
+        """Cross-connect with ``other``: each one's TX feeds the other's RX."""
+        with self._lock:
+            self._peer = other
+        with other._lock:
+            other._peer = self
+
+    def disconnect(self) -> None:
+        """Undo ``loopback()``/``connect()`` (both ends)."""
+        with self._lock:
+            peer, self._peer = self._peer, None
+        if peer is not None and peer is not self:
+            with peer._lock:
+                if peer._peer is self:
+                    peer._peer = None
+
+    def bridge_pty(self) -> str:
+        """Open a pseudo terminal wired to this port and return its path (``/dev/pts/N``).
+
+        The terminal is raw: bytes pass unchanged both ways. Writes that the terminal side
+        doesn't read are dropped once the pty's buffer is full. ``close()`` ends the bridge.
+        """
+        with self._lock:
+            if self._closed:
+                raise ValueError("the UART port is closed")
+            bridge = _PtyBridge(self)
+            self._bridges.append(bridge)
+        return bridge.path
+
+    def __repr__(self) -> str:
+        return (
+            f"<SimUART {self.port_id} baudrate={self.baudrate} bits={self.bits} "
+            f"parity={self.parity} stop={self.stop} waiting={len(self._rx)}>"
+        )
+
+
+class _PtyBridge:
+    """A pseudo terminal with one reader thread that feeds the port's RX."""
+
+    def __init__(self, port: SimUART) -> None:
+        self._port = port
+        self.master, self.slave = os.openpty()
+        self._wake_r, self._wake_w = os.pipe()
+        try:
+            tty.setraw(self.slave)
+            os.set_blocking(self.master, False)
+            self.path = os.ttyname(self.slave)
+        except OSError:
+            self._close_fds()
+            raise
+        self._thread = threading.Thread(
+            target=self._run, name=f"micropython-compat UART{port.port_id} pty", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                ready, _, _ = select.select([self.master, self._wake_r], [], [])
+            except (OSError, ValueError):  # closed under us
+                return
+            if self._wake_r in ready:
+                return
+            try:
+                data = os.read(self.master, 4096)
+            except BlockingIOError:
+                continue
+            except OSError:  # the terminal side is gone for good
+                return
+            if not data:
+                return
+            self._port._receive(data)
+
+    def send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self.master, view)
+            except OSError:  # full (nobody reads the terminal) or gone: the bytes are lost
+                return
+            view = view[written:]
+
+    def close(self) -> None:
+        os.write(self._wake_w, b"x")
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+        self._close_fds()
+
+    def _close_fds(self) -> None:
+        for fd in (self.master, self.slave, self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
