@@ -68,10 +68,11 @@ def test_threaded_mode_runs_on_one_thread_never_concurrently() -> None:
         if i == 99:
             done.set()
 
-    posters = [
-        threading.Thread(target=lambda k=k: [d.post(handler, k * 10 + j) for j in range(10)])
-        for k in range(10)
-    ]
+    def post_ten(k: int) -> None:
+        for j in range(10):
+            d.post(handler, k * 10 + j)
+
+    posters = [threading.Thread(target=post_ten, args=(k,)) for k in range(10)]
     for t in posters:
         t.start()
     for t in posters:

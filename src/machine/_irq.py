@@ -54,6 +54,7 @@ class Irq:
         self._on_enable = on_enable
         self._flags = 0
         self.enabled = True
+        self._runtime = current_runtime()
 
     def init(self) -> None:
         """Re-enable the interrupt with its settings."""
@@ -82,9 +83,9 @@ class Irq:
 
     def fire(self, flags: int) -> None:
         """Called by the peripheral: queue the handler on the dispatcher if enabled."""
-        if not self.enabled:
+        runtime = self._runtime
+        if not self.enabled or runtime.closed:
             return
-        runtime = current_runtime()
         if self.wake & (SLEEP | DEEPSLEEP):
             runtime.wake(self.wake_reason)
         if self.handler is not None:
