@@ -578,3 +578,43 @@ def test_runner_rejects_options_it_cannot_apply(tmp_path):
     wipy.close()
     with pytest.raises(RunError):
         runner.Runner(max_resets=-1)
+
+
+def test_cli_ctrl_c_ends_the_run_with_130(tmp_path):
+    import signal
+
+    write(tmp_path, "long.py", "import utime\nprint('ready')\nutime.sleep(60)\nprint('no')\n")
+    env = {**os.environ, "MICROPYTHON_COMPAT_BOARD": "sim"}
+    with subprocess.Popen(
+        [sys.executable, "-u", "-m", "micropython_compat", "run", "long.py"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert (proc.returncode, out) == (130, "")
+
+
+def test_deepsleep_on_the_real_clock_waits_for_the_rtc_alarm(tmp_path, capsys):
+    script = write(
+        tmp_path,
+        "prog.py",
+        """\
+        import machine
+        from machine import RTC
+        print(machine.reset_cause(), machine.wake_reason())
+        if machine.reset_cause() != machine.DEEPSLEEP_RESET:
+            rtc = RTC()
+            rtc.alarm(time=50)
+            rtc.irq(trigger=RTC.ALARM0, wake=machine.DEEPSLEEP)
+            machine.deepsleep()
+        """,
+    )
+    status, notes = run_script(script, virtual_clock=False)
+    assert (status, capsys.readouterr().out) == (0, "0 0\n3 3\n")
+    assert "waiting for a wake source" in notes
