@@ -43,11 +43,13 @@ class BoardDescriptionError(MicroPythonCompatError, ValueError):
 def device_error(code: int) -> OSError:
     """Return ``OSError(code)`` as MicroPython builds it.
 
-    ``args == (code,)``, ``.errno == code`` and ``str()`` reads ``[Errno 5] EIO``: the short
-    errno name MicroPython prints, not the C library's sentence.
+    Always a plain ``OSError`` (CPython would pick a subclass such as ``TimeoutError`` for some
+    codes, which prints differently), with ``args == (code,)``, ``.errno == code``, and
+    ``str()`` reading ``[Errno 5] EIO``: the short errno name, not the C library's sentence.
     """
-    exc = OSError(code, _errno.errorcode.get(code, str(code)))
-    exc.args = (code,)
+    exc = OSError(code)
+    exc.errno = code
+    exc.strerror = _errno.errorcode.get(code, str(code))
     return exc
 
 
