@@ -1,0 +1,943 @@
+/*
+ * micropython_compat._speedups: the C fast path for ticks_* and machine.Pin.value().
+ *
+ * It behaves exactly like its pure-Python twin, micropython_compat/_pyimpl.py (PEP 399): the
+ * same functions, the same results, the same exceptions with the same messages, including the
+ * TypeError a bad call raises (so every function takes its arguments by position or by name,
+ * as the twin's do). micropython_compat._fast picks one of the two.
+ *
+ * Ticks wrap at 2**30. With no clock set they read CLOCK_MONOTONIC, the clock behind
+ * time.monotonic_ns(); set_clock(obj) makes them call obj.ticks_ns() instead.
+ *
+ * PinBase is the hot part of machine.Pin. When its _fd is a Linux GPIO v2 line request
+ * (_fd >= 0), value() and toggle() issue GPIO_V2_LINE_{GET,SET}_VALUES on line 0 of that request
+ * directly; otherwise they call _line.get() / _line.set(level) like the twin. Either way a write
+ * of the level already in the output register (_out) is skipped.
+ *
+ * Full (not limited) API: METH_FASTCALL and instance vectorcall are not in the 3.9 stable ABI,
+ * and they are what makes these calls cheap.
+ *
+ * Where it cannot be the twin: _out and _fd are C ints (assigning a non-int or deleting them
+ * raises TypeError; before __init__ they read -1 where the twin's slots are unset); an unbound
+ * call on a foreign object (PinBase.toggle(5)) fails in the method descriptor; a line whose
+ * get() returns a level beyond the C int range makes toggle() raise OverflowError; and the twin
+ * never uses _fd.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include <errno.h>
+#include <time.h>
+
+#if defined(__linux__)
+#  include <sys/ioctl.h>
+#  if defined(__has_include)
+#    if __has_include(<linux/gpio.h>)
+#      include <linux/gpio.h>
+#    endif
+#  else
+#    include <linux/gpio.h>
+#  endif
+#  if defined(GPIO_V2_LINE_SET_VALUES_IOCTL) && defined(GPIO_V2_LINE_GET_VALUES_IOCTL)
+#    define HAVE_GPIO_V2 1
+#  endif
+#endif
+
+#if defined(CLOCK_MONOTONIC) && !defined(__APPLE__) && !defined(_WIN32)
+#  define HAVE_CLOCK_MONOTONIC 1
+#endif
+
+#if PY_VERSION_HEX >= 0x030C0000
+#  define MEMBER_OBJECT_EX Py_T_OBJECT_EX
+#  define MEMBER_INT Py_T_INT
+#else
+#  define MEMBER_OBJECT_EX T_OBJECT_EX
+#  define MEMBER_INT T_INT
+#endif
+
+/* Python 3.10 started naming methods by their qualified name in call errors. */
+#if PY_VERSION_HEX >= 0x030A0000
+#  define METHOD_NAME(cls, name) cls "." name
+#else
+#  define METHOD_NAME(cls, name) name
+#endif
+
+#define TICKS_PERIOD (1LL << 30)
+#define TICKS_MAX (TICKS_PERIOD - 1)
+
+/* Interned names, made at import. */
+static PyObject *str_get;
+static PyObject *str_set;
+static PyObject *str_ticks_ns;
+static PyObject *str_line;
+
+/* The object set_clock() was given, or NULL for the host's monotonic clock. */
+static PyObject *clock_obj;
+
+#if !defined(HAVE_CLOCK_MONOTONIC) && PY_VERSION_HEX < 0x030D0000
+static PyObject *monotonic_ns_func; /* time.monotonic_ns */
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Call errors worded as CPython words them for a Python function.                          */
+
+#if PY_VERSION_HEX >= 0x030D0000
+/* Python 3.13 ends an "unexpected keyword argument" error with "Did you mean 'x'?" when a
+ * parameter name is within a weighted edit distance of the keyword (on UTF-8 bytes: inserting
+ * or deleting a character costs 2, replacing one 2, or 1 when only its ASCII case differs; at
+ * most (len(keyword) + len(name) + 3) * 2 / 6, names of more than 40 bytes never match). The
+ * first name at the smallest distance wins. */
+#define SUGGEST_MAX_SIZE 40
+
+static Py_ssize_t
+replace_cost(char a, char b)
+{
+    if (a == b) {
+        return 0;
+    }
+    if (a >= 'A' && a <= 'Z') {
+        a = (char)(a - 'A' + 'a');
+    }
+    if (b >= 'A' && b <= 'Z') {
+        b = (char)(b - 'A' + 'a');
+    }
+    return a == b ? 1 : 2;
+}
+
+static Py_ssize_t
+edit_distance(const char *a, Py_ssize_t na, const char *b, Py_ssize_t nb)
+{
+    Py_ssize_t row[SUGGEST_MAX_SIZE + 1];
+    Py_ssize_t i, j, diagonal, above, best;
+
+    for (j = 0; j <= nb; j++) {
+        row[j] = 2 * j;
+    }
+    for (i = 1; i <= na; i++) {
+        diagonal = row[0];
+        row[0] = 2 * i;
+        for (j = 1; j <= nb; j++) {
+            above = row[j];
+            best = diagonal + replace_cost(a[i - 1], b[j - 1]);
+            if (above + 2 < best) {
+                best = above + 2;
+            }
+            if (row[j - 1] + 2 < best) {
+                best = row[j - 1] + 2;
+            }
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[nb];
+}
+
+/* The parameter name to suggest for keyword `key`, or NULL. */
+static const char *
+suggest_name(PyObject *key, const char *const *names, Py_ssize_t n)
+{
+    const char *keyword, *found = NULL;
+    Py_ssize_t nkey, i, found_distance = PY_SSIZE_T_MAX;
+
+    if (!PyUnicode_Check(key)) {
+        return NULL;
+    }
+    keyword = PyUnicode_AsUTF8AndSize(key, &nkey);
+    if (keyword == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        const char *a = keyword, *b = names[i];
+        Py_ssize_t na = nkey, nb = (Py_ssize_t)strlen(names[i]);
+        Py_ssize_t limit = (nkey + nb + 3) * 2 / 6, distance;
+
+        if (limit > found_distance - 1) {
+            limit = found_distance - 1;
+        }
+        while (na > 0 && nb > 0 && *a == *b) { /* common prefix */
+            a++, b++, na--, nb--;
+        }
+        while (na > 0 && nb > 0 && a[na - 1] == b[nb - 1]) { /* common suffix */
+            na--, nb--;
+        }
+        if (na > SUGGEST_MAX_SIZE || nb > SUGGEST_MAX_SIZE) {
+            continue;
+        }
+        distance = edit_distance(a, na, b, nb);
+        if (distance <= limit) {
+            found = names[i];
+            found_distance = distance;
+        }
+    }
+    return found;
+}
+#endif
+
+static void
+unexpected_keyword(const char *fname, PyObject *key, const char *const *names, Py_ssize_t n)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    const char *suggestion = suggest_name(key, names, n);
+    if (suggestion != NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() got an unexpected keyword argument '%S'. Did you mean '%s'?", fname,
+                     key, suggestion);
+        return;
+    }
+#endif
+    PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", fname, key);
+}
+
+/* Bind a call of `fname(names[0], ..., names[n-1])` (positional-or-keyword parameters, no
+ * defaults, no *args) and raise the TypeError CPython would if it does not fit. With has_self,
+ * names[0] is "self" and is already bound (args excludes it). kwvalues may be NULL when only
+ * the check matters. On success the bound arguments are in out[has_self..n-1]; returns 0, or
+ * -1 with the error set. */
+static int
+bind_args(const char *fname, int has_self, PyObject *const *args, Py_ssize_t nargs,
+          PyObject *kwnames, PyObject *const *kwvalues, const char *const *names,
+          Py_ssize_t n, PyObject **out)
+{
+    Py_ssize_t given = nargs + has_self;
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    Py_ssize_t i, j, nmissing = 0;
+    const char *missing[2];
+
+    for (i = 0; i < n; i++) {
+        out[i] = NULL;
+    }
+    if (has_self) {
+        out[0] = Py_None;
+    }
+    for (i = 0; i < nargs && i + has_self < n; i++) {
+        out[i + has_self] = args[i];
+    }
+    for (i = 0; i < nkw; i++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, i);
+        for (j = 0; j < n; j++) {
+            if (PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, names[j]) == 0) {
+                break;
+            }
+        }
+        if (j == n) {
+            unexpected_keyword(fname, key, names, n);
+            return -1;
+        }
+        if (out[j] != NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fname,
+                         names[j]);
+            return -1;
+        }
+        out[j] = kwvalues == NULL ? Py_None : kwvalues[i];
+    }
+    if (given > n) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd positional argument%s but %zd %s given",
+                     fname, n, n == 1 ? "" : "s", given, given == 1 ? "was" : "were");
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (out[i] == NULL && nmissing < 2) {
+            missing[nmissing++] = names[i];
+        }
+    }
+    if (nmissing == 1) {
+        PyErr_Format(PyExc_TypeError, "%s() missing 1 required positional argument: '%s'",
+                     fname, missing[0]);
+        return -1;
+    }
+    if (nmissing == 2) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() missing 2 required positional arguments: '%s' and '%s'", fname,
+                     missing[0], missing[1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* The error for any keyword given to a method taking (self, *args). */
+static PyObject *
+method_keyword_error(const char *fname, PyObject *kwnames)
+{
+    static const char *const names[] = {"self"};
+    PyObject *out[1];
+
+    if (bind_args(fname, 1, NULL, 0, kwnames, NULL, names, 1, out) == 0) {
+        PyErr_Format(PyExc_SystemError, "%s(): keyword binding failed", fname);
+    }
+    return NULL;
+}
+
+/* int(obj), stealing the reference to obj. */
+static PyObject *
+steal_as_int(PyObject *obj)
+{
+    PyObject *result;
+
+    if (obj == NULL || PyLong_CheckExact(obj)) {
+        return obj;
+    }
+    result = PyNumber_Long(obj);
+    Py_DECREF(obj);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Ticks                                                                                    */
+
+/* (ns // divisor) & TICKS_MAX, with Python's floor division and two's-complement masking. */
+static PyObject *
+ticks_from_int(PyObject *ns, long long divisor)
+{
+    int overflow = 0;
+    long long value = PyLong_AsLongLongAndOverflow(ns, &overflow);
+    PyObject *divisor_obj, *mask_obj, *quotient, *result;
+
+    if (value == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!overflow) {
+        long long quotient_c = value / divisor;
+        if (value % divisor != 0 && value < 0) {
+            quotient_c -= 1;
+        }
+        return PyLong_FromLongLong(quotient_c & TICKS_MAX);
+    }
+    /* Beyond 64 bits: let Python do it. */
+    divisor_obj = PyLong_FromLongLong(divisor);
+    if (divisor_obj == NULL) {
+        return NULL;
+    }
+    quotient = PyNumber_FloorDivide(ns, divisor_obj);
+    Py_DECREF(divisor_obj);
+    if (quotient == NULL) {
+        return NULL;
+    }
+    mask_obj = PyLong_FromLongLong(TICKS_MAX);
+    if (mask_obj == NULL) {
+        Py_DECREF(quotient);
+        return NULL;
+    }
+    result = PyNumber_And(quotient, mask_obj);
+    Py_DECREF(quotient);
+    Py_DECREF(mask_obj);
+    return result;
+}
+
+static PyObject *
+ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t nargs,
+      PyObject *kwnames)
+{
+    PyObject *clock, *ns, *result;
+
+    if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        PyObject *unused[1];
+        bind_args(fname, 0, args, nargs, kwnames, NULL, NULL, 0, unused);
+        return NULL;
+    }
+    clock = clock_obj;
+    if (clock == NULL) {
+#if defined(HAVE_CLOCK_MONOTONIC)
+        struct timespec ts;
+        long long now;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        return PyLong_FromLongLong((now / divisor) & TICKS_MAX);
+#elif PY_VERSION_HEX >= 0x030D0000
+        PyTime_t now;
+        if (PyTime_Monotonic(&now) < 0) {
+            return NULL;
+        }
+        return PyLong_FromLongLong(((long long)now / divisor) & TICKS_MAX);
+#else
+        ns = PyObject_CallNoArgs(monotonic_ns_func);
+#endif
+    }
+    else {
+        Py_INCREF(clock);
+        ns = PyObject_CallMethodNoArgs(clock, str_ticks_ns);
+        Py_DECREF(clock);
+    }
+    ns = steal_as_int(ns);
+    if (ns == NULL) {
+        return NULL;
+    }
+    result = ticks_from_int(ns, divisor);
+    Py_DECREF(ns);
+    return result;
+}
+
+PyDoc_STRVAR(ticks_ms_doc, "ticks_ms()\n--\n\nMilliseconds, wrapping at 2**30.");
+
+static PyObject *
+ticks_ms(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return ticks("ticks_ms", 1000000LL, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(ticks_us_doc, "ticks_us()\n--\n\nMicroseconds, wrapping at 2**30.");
+
+static PyObject *
+ticks_us(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return ticks("ticks_us", 1000LL, args, nargs, kwnames);
+}
+
+PyDoc_STRVAR(ticks_cpu_doc,
+             "ticks_cpu()\n--\n\nThe finest counter there is (ns here), wrapping at 2**30.");
+
+static PyObject *
+ticks_cpu(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return ticks("ticks_cpu", 1LL, args, nargs, kwnames);
+}
+
+/* (int(first) + sign * int(second)) & TICKS_MAX, converting `first` before `second`. */
+static PyObject *
+ticks_combine(PyObject *first, PyObject *second, int sign)
+{
+    PyObject *a, *b;
+    unsigned long long ua, ub, result;
+
+    Py_INCREF(first);
+    a = steal_as_int(first);
+    if (a == NULL) {
+        return NULL;
+    }
+    Py_INCREF(second);
+    b = steal_as_int(second);
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    /* The low 64 bits are all that matter modulo 2**30; this never fails for an int. */
+    ua = PyLong_AsUnsignedLongLongMask(a);
+    ub = PyLong_AsUnsignedLongLongMask(b);
+    Py_DECREF(a);
+    Py_DECREF(b);
+    result = sign > 0 ? ua + ub : ua - ub;
+    return PyLong_FromLongLong((long long)(result & (unsigned long long)TICKS_MAX));
+}
+
+PyDoc_STRVAR(ticks_diff_doc,
+             "ticks_diff(old, new)\n--\n\n"
+             "``new - old`` modulo 2**30 (MicroPython 1.8.5's argument order).");
+
+static PyObject *
+ticks_diff(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"old", "new"};
+    PyObject *bound[2];
+
+    if (nargs == 2 && kwnames == NULL) {
+        return ticks_combine(args[1], args[0], -1);
+    }
+    if (bind_args("ticks_diff", 0, args, nargs, kwnames, args + nargs, names, 2, bound) < 0) {
+        return NULL;
+    }
+    return ticks_combine(bound[1], bound[0], -1);
+}
+
+PyDoc_STRVAR(ticks_add_doc, "ticks_add(ticks, delta)\n--\n\n``ticks + delta`` modulo 2**30.");
+
+static PyObject *
+ticks_add(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"ticks", "delta"};
+    PyObject *bound[2];
+
+    if (nargs == 2 && kwnames == NULL) {
+        return ticks_combine(args[0], args[1], 1);
+    }
+    if (bind_args("ticks_add", 0, args, nargs, kwnames, args + nargs, names, 2, bound) < 0) {
+        return NULL;
+    }
+    return ticks_combine(bound[0], bound[1], 1);
+}
+
+PyDoc_STRVAR(set_clock_doc,
+             "set_clock(clock)\n--\n\n"
+             "Read ticks from ``clock.ticks_ns()``, or from the host's monotonic clock for "
+             "``None``.");
+
+static PyObject *
+set_clock(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"clock"};
+    PyObject *bound[1], *clock, *old;
+
+    if (nargs == 1 && kwnames == NULL) {
+        clock = args[0];
+    }
+    else if (bind_args("set_clock", 0, args, nargs, kwnames, args + nargs, names, 1, bound) < 0) {
+        return NULL;
+    }
+    else {
+        clock = bound[0];
+    }
+    old = clock_obj;
+    if (clock == Py_None) {
+        clock_obj = NULL;
+    }
+    else {
+        Py_INCREF(clock);
+        clock_obj = clock;
+    }
+    Py_XDECREF(old);
+    Py_RETURN_NONE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* PinBase                                                                                  */
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *line; /* hal.GPIOLine, None when deinitialised, NULL before __init__ */
+    int out;        /* the output register as last written, -1 when unknown */
+    int fd;         /* a GPIO v2 line request for the direct path, or -1 */
+} PinBaseObject;
+
+static PyTypeObject PinBase_Type;
+
+/* The AttributeError the twin raises reading an unset slot. */
+static PyObject *
+unset_line_error(PyObject *self)
+{
+    PyObject *line = PyObject_GetAttr(self, str_line);
+    if (line != NULL) {
+        Py_DECREF(line);
+        PyErr_SetString(PyExc_AttributeError, "_line");
+    }
+    return NULL;
+}
+
+/* self._line if the pin is alive (a new reference), else NULL with the twin's error set. */
+static PyObject *
+alive_line(PinBaseObject *self)
+{
+    PyObject *line = self->line;
+    if (line == NULL) {
+        return unset_line_error((PyObject *)self);
+    }
+    if (line == Py_None) {
+        PyErr_SetString(PyExc_ValueError, "pin is deinitialised");
+        return NULL;
+    }
+    Py_INCREF(line);
+    return line;
+}
+
+#if defined(HAVE_GPIO_V2)
+/* micropython_compat.errors.device_error(code), raised; OSError(code, strerror) if that fails. */
+static void
+raise_device_error(int code)
+{
+    PyObject *errors, *exc;
+
+    errors = PyImport_ImportModule("micropython_compat.errors");
+    if (errors == NULL) {
+        goto fallback;
+    }
+    exc = PyObject_CallMethod(errors, "device_error", "i", code);
+    Py_DECREF(errors);
+    if (exc == NULL) {
+        goto fallback;
+    }
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+    return;
+fallback:
+    PyErr_Clear();
+    errno = code;
+    PyErr_SetFromErrno(PyExc_OSError);
+}
+
+/* Read (set_level < 0) or drive line 0 of the request on fd. Returns the level, or -1 with
+ * OSError set. */
+static int
+line_ioctl(int fd, int set_level)
+{
+    struct gpio_v2_line_values values;
+    int rc, code;
+
+    memset(&values, 0, sizeof(values));
+    values.mask = 1;
+    values.bits = set_level > 0 ? 1 : 0;
+    do {
+        Py_BEGIN_ALLOW_THREADS
+        rc = ioctl(fd, set_level < 0 ? GPIO_V2_LINE_GET_VALUES_IOCTL
+                                     : GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
+        code = errno;
+        Py_END_ALLOW_THREADS
+        if (rc < 0 && code == EINTR && PyErr_CheckSignals() < 0) {
+            return -1;
+        }
+    } while (rc < 0 && code == EINTR);
+    if (rc < 0) {
+        raise_device_error(code);
+        return -1;
+    }
+    return set_level < 0 ? (int)(values.bits & 1) : set_level;
+}
+#endif
+
+/* The level at the pin: int(line.get()) (or the direct read). Returns a new int object. */
+static PyObject *
+read_level(PinBaseObject *self, PyObject *line)
+{
+#if defined(HAVE_GPIO_V2)
+    if (self->fd >= 0) {
+        int level = line_ioctl(self->fd, -1);
+        return level < 0 ? NULL : PyLong_FromLong(level);
+    }
+#endif
+    return steal_as_int(PyObject_CallMethodNoArgs(line, str_get));
+}
+
+/* line.set(level) (or the direct write), then _out = level. Returns 0, or -1 with the error. */
+static int
+write_level(PinBaseObject *self, PyObject *line, int level)
+{
+    PyObject *level_obj, *result;
+
+#if defined(HAVE_GPIO_V2)
+    if (self->fd >= 0) {
+        if (line_ioctl(self->fd, level ? 1 : 0) < 0) {
+            return -1;
+        }
+        self->out = level;
+        return 0;
+    }
+#endif
+    level_obj = PyLong_FromLong(level);
+    if (level_obj == NULL) {
+        return -1;
+    }
+    result = PyObject_CallMethodOneArg(line, str_set, level_obj);
+    Py_DECREF(level_obj);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    self->out = level;
+    return 0;
+}
+
+static PyObject *
+pin_value_impl(PinBaseObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *line, *result = NULL;
+    int level;
+
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
+        return method_keyword_error(METHOD_NAME("PinBase", "value"), kwnames);
+    }
+    line = alive_line(self);
+    if (line == NULL) {
+        return NULL;
+    }
+    if (nargs == 0) {
+        result = read_level(self, line);
+        Py_DECREF(line);
+        return result;
+    }
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "function takes at most 1 positional argument");
+        goto done;
+    }
+    level = PyObject_IsTrue(args[0]);
+    if (level < 0) {
+        goto done;
+    }
+    if (level == self->out || write_level(self, line, level) == 0) {
+        result = Py_None;
+        Py_INCREF(result);
+    }
+done:
+    Py_DECREF(line);
+    return result;
+}
+
+PyDoc_STRVAR(pin_value_doc,
+             "value($self, *args)\n--\n\n"
+             "Return the pin level, or with an argument drive it (truthiness decides).\n\n"
+             "Raises ValueError once the pin is deinitialised, TypeError for more than one "
+             "argument, OSError when the line refuses.");
+
+static PyObject *
+pin_value(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return pin_value_impl((PinBaseObject *)self, args, nargs, kwnames);
+}
+
+static PyObject *
+pin_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    return pin_value_impl((PinBaseObject *)self, args, PyVectorcall_NARGS(nargsf), kwnames);
+}
+
+PyDoc_STRVAR(pin_toggle_doc,
+             "toggle($self)\n--\n\n"
+             "Invert the output.\n\n"
+             "Raises ValueError once the pin is deinitialised, OSError when the line refuses.");
+
+static PyObject *
+pin_toggle(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"self"};
+    PinBaseObject *self = (PinBaseObject *)op;
+    PyObject *line, *current_obj, *bound[1];
+    long current;
+    int status;
+
+    if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        bind_args(METHOD_NAME("PinBase", "toggle"), 1, args, nargs, kwnames, NULL, names, 1,
+                  bound);
+        return NULL;
+    }
+    line = alive_line(self);
+    if (line == NULL) {
+        return NULL;
+    }
+    if (self->out >= 0) {
+        current = self->out;
+    }
+    else {
+        current_obj = read_level(self, line);
+        if (current_obj == NULL) {
+            Py_DECREF(line);
+            return NULL;
+        }
+        current = PyLong_AsLong(current_obj);
+        Py_DECREF(current_obj);
+        if (current == -1 && PyErr_Occurred()) {
+            Py_DECREF(line);
+            return NULL;
+        }
+        if (current < INT_MIN || current > INT_MAX) {
+            Py_DECREF(line);
+            PyErr_SetString(PyExc_OverflowError, "line level out of range");
+            return NULL;
+        }
+    }
+    status = write_level(self, line, (int)(current ^ 1));
+    Py_DECREF(line);
+    if (status < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PinBaseObject *self = (PinBaseObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = pin_vectorcall;
+    self->line = NULL;
+    self->out = -1;
+    self->fd = -1;
+    return (PyObject *)self;
+}
+
+static int
+pin_init(PyObject *op, PyObject *args, PyObject *kwds)
+{
+    static const char *const names[] = {"self"};
+    PinBaseObject *self = (PinBaseObject *)op;
+    PyObject *old, *bound[1];
+
+    if (PyTuple_GET_SIZE(args) != 0 || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
+        PyObject *kwnames = NULL;
+        if (kwds != NULL && PyDict_GET_SIZE(kwds) != 0) {
+            PyObject *keys = PyDict_Keys(kwds);
+            if (keys == NULL) {
+                return -1;
+            }
+            kwnames = PyList_AsTuple(keys);
+            Py_DECREF(keys);
+            if (kwnames == NULL) {
+                return -1;
+            }
+        }
+        bind_args(METHOD_NAME("PinBase", "__init__"), 1, &PyTuple_GET_ITEM(args, 0),
+                  PyTuple_GET_SIZE(args), kwnames, NULL, names, 1, bound);
+        Py_XDECREF(kwnames);
+        return -1;
+    }
+    old = self->line;
+    Py_INCREF(Py_None);
+    self->line = Py_None;
+    self->out = -1;
+    self->fd = -1;
+    Py_XDECREF(old);
+    return 0;
+}
+
+static int
+pin_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(((PinBaseObject *)op)->line);
+    return 0;
+}
+
+static int
+pin_clear(PyObject *op)
+{
+    Py_CLEAR(((PinBaseObject *)op)->line);
+    return 0;
+}
+
+static void
+pin_dealloc(PyObject *op)
+{
+    PyObject_GC_UnTrack(op);
+    Py_CLEAR(((PinBaseObject *)op)->line);
+    Py_TYPE(op)->tp_free(op);
+}
+
+static PyMethodDef pin_methods[] = {
+    {"value", (PyCFunction)(void (*)(void))pin_value, METH_FASTCALL | METH_KEYWORDS,
+     pin_value_doc},
+    {"toggle", (PyCFunction)(void (*)(void))pin_toggle, METH_FASTCALL | METH_KEYWORDS,
+     pin_toggle_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef pin_members[] = {
+    {"_line", MEMBER_OBJECT_EX, offsetof(PinBaseObject, line), 0,
+     "The backend's line handle (hal.GPIOLine), None once deinitialised."},
+    {"_out", MEMBER_INT, offsetof(PinBaseObject, out), 0,
+     "The output register as last written: 0, 1, or -1 when unknown."},
+    {"_fd", MEMBER_INT, offsetof(PinBaseObject, fd), 0,
+     "A Linux GPIO v2 line request fd for the direct path, or -1."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(pin_doc,
+             "PinBase()\n--\n\n"
+             "Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``.");
+
+static PyTypeObject PinBase_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micropython_compat._speedups.PinBase",
+    .tp_basicsize = sizeof(PinBaseObject),
+    .tp_dealloc = pin_dealloc,
+    .tp_vectorcall_offset = offsetof(PinBaseObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC |
+                Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = pin_doc,
+    .tp_traverse = pin_traverse,
+    .tp_clear = pin_clear,
+    .tp_methods = pin_methods,
+    .tp_members = pin_members,
+    .tp_init = pin_init,
+    .tp_alloc = PyType_GenericAlloc,
+    .tp_new = pin_new,
+    .tp_free = PyObject_GC_Del,
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Module                                                                                   */
+
+static PyMethodDef module_methods[] = {
+    {"ticks_ms", (PyCFunction)(void (*)(void))ticks_ms, METH_FASTCALL | METH_KEYWORDS,
+     ticks_ms_doc},
+    {"ticks_us", (PyCFunction)(void (*)(void))ticks_us, METH_FASTCALL | METH_KEYWORDS,
+     ticks_us_doc},
+    {"ticks_cpu", (PyCFunction)(void (*)(void))ticks_cpu, METH_FASTCALL | METH_KEYWORDS,
+     ticks_cpu_doc},
+    {"ticks_diff", (PyCFunction)(void (*)(void))ticks_diff, METH_FASTCALL | METH_KEYWORDS,
+     ticks_diff_doc},
+    {"ticks_add", (PyCFunction)(void (*)(void))ticks_add, METH_FASTCALL | METH_KEYWORDS,
+     ticks_add_doc},
+    {"set_clock", (PyCFunction)(void (*)(void))set_clock, METH_FASTCALL | METH_KEYWORDS,
+     set_clock_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static void
+module_free(void *module)
+{
+    Py_CLEAR(clock_obj);
+}
+
+PyDoc_STRVAR(module_doc,
+             "The C fast path for ticks_* and machine.Pin; behaves exactly like "
+             "micropython_compat._pyimpl.");
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "micropython_compat._speedups",
+    .m_doc = module_doc,
+    .m_size = -1,
+    .m_methods = module_methods,
+    .m_free = module_free,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    PyObject *module, *gpio_v2;
+
+    if (str_get == NULL) {
+        str_get = PyUnicode_InternFromString("get");
+        str_set = PyUnicode_InternFromString("set");
+        str_ticks_ns = PyUnicode_InternFromString("ticks_ns");
+        str_line = PyUnicode_InternFromString("_line");
+        if (str_get == NULL || str_set == NULL || str_ticks_ns == NULL || str_line == NULL) {
+            return NULL;
+        }
+    }
+#if !defined(HAVE_CLOCK_MONOTONIC) && PY_VERSION_HEX < 0x030D0000
+    if (monotonic_ns_func == NULL) {
+        PyObject *time_module = PyImport_ImportModule("time");
+        if (time_module == NULL) {
+            return NULL;
+        }
+        monotonic_ns_func = PyObject_GetAttrString(time_module, "monotonic_ns");
+        Py_DECREF(time_module);
+        if (monotonic_ns_func == NULL) {
+            return NULL;
+        }
+    }
+#endif
+    if (PyType_Ready(&PinBase_Type) < 0) {
+        return NULL;
+    }
+    module = PyModule_Create(&speedups_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&PinBase_Type);
+    if (PyModule_AddObject(module, "PinBase", (PyObject *)&PinBase_Type) < 0) {
+        Py_DECREF(&PinBase_Type);
+        Py_DECREF(module);
+        return NULL;
+    }
+#if defined(HAVE_GPIO_V2)
+    gpio_v2 = Py_True;
+#else
+    gpio_v2 = Py_False;
+#endif
+    Py_INCREF(gpio_v2);
+    if (PyModule_AddObject(module, "HAVE_GPIO_V2", gpio_v2) < 0) {
+        Py_DECREF(gpio_v2);
+        Py_DECREF(module);
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(module, "TICKS_PERIOD", (long)TICKS_PERIOD) < 0 ||
+        PyModule_AddIntConstant(module, "TICKS_MAX", (long)TICKS_MAX) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

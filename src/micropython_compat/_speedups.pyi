@@ -1,0 +1,46 @@
+"""Typed interface of the C fast path; it behaves exactly like ``micropython_compat._pyimpl``."""
+
+from typing import Any
+
+TICKS_PERIOD: int
+TICKS_MAX: int
+#: Whether the build issues GPIO v2 ioctls on ``PinBase._fd`` (Linux headers with GPIO v2).
+HAVE_GPIO_V2: bool
+
+def set_clock(clock: Any | None) -> None:
+    """Read ticks from ``clock.ticks_ns()``, or from the host's monotonic clock for ``None``."""
+
+def ticks_ms() -> int:
+    """Milliseconds, wrapping at 2**30."""
+
+def ticks_us() -> int:
+    """Microseconds, wrapping at 2**30."""
+
+def ticks_cpu() -> int:
+    """The finest counter there is (ns here), wrapping at 2**30."""
+
+def ticks_diff(old: int, new: int) -> int:
+    """``new - old`` modulo 2**30 (MicroPython 1.8.5's argument order)."""
+
+def ticks_add(ticks: int, delta: int) -> int:
+    """``ticks + delta`` modulo 2**30."""
+
+class PinBase:
+    """Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``.
+
+    With ``_fd >= 0`` (a Linux GPIO v2 line request) ``value()``/``toggle()`` use the ioctls
+    directly and raise ``OSError(errno)`` when they fail.
+    """
+
+    _line: Any
+    _out: int
+    _fd: int
+    def __init__(self) -> None: ...
+    def value(self, *args: Any) -> int | None:
+        """Return the pin level, or with an argument drive it (truthiness decides)."""
+
+    def __call__(self, *args: Any) -> int | None:
+        """The same as ``value()``."""
+
+    def toggle(self) -> None:
+        """Invert the output."""

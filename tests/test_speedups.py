@@ -1,0 +1,684 @@
+"""The C fast path (``_speedups``) and its pure-Python twin (``_pyimpl``) agree (PEP 399).
+
+Every check runs the same call on both modules and compares the outcome: the value returned, or
+the exception's type and message. These tests need the extension built (``pip install -e .``);
+they run the same way whichever implementation ``_fast`` picked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import os
+import subprocess
+import sys
+import time
+import weakref
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from micropython_compat import _fast, _pyimpl, _speedups
+from micropython_compat.clocks import VirtualClock
+
+IMPLS = [_pyimpl, _speedups]
+MASK = (1 << 30) - 1
+
+Outcome = tuple[Any, ...]
+
+
+def outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
+    """What a call did: ``('ok', result)`` or ``('raised', type, message)``."""
+    try:
+        return ("ok", fn(*args, **kwargs))
+    except Exception as exc:
+        return ("raised", type(exc), str(exc))
+
+
+def both(name: str, *args: Any, **kwargs: Any) -> Outcome:
+    """Call ``name`` on both modules; assert they agree and return the outcome."""
+    py = outcome(getattr(_pyimpl, name), *args, **kwargs)
+    c = outcome(getattr(_speedups, name), *args, **kwargs)
+    assert c == py, (name, args, kwargs)
+    return py
+
+
+@pytest.fixture(autouse=True)
+def _host_clock() -> Iterator[None]:
+    """Leave both modules reading the host clock, as a released board does."""
+    yield
+    _pyimpl.set_clock(None)
+    _speedups.set_clock(None)
+
+
+# -- ticks_diff / ticks_add --------------------------------------------------------------------
+
+EDGES: list[Any] = [
+    0,
+    1,
+    -1,
+    MASK,
+    MASK + 1,
+    MASK + 2,
+    -MASK,
+    -(MASK + 1),
+    1 << 31,
+    (1 << 63) - 1,
+    1 << 63,
+    -(1 << 63),
+    -(1 << 63) - 1,
+    (1 << 64) + 5,
+    1 << 100,
+    -(1 << 100) - 3,
+    True,
+    False,
+    3.7,
+    -3.7,
+    1e300,
+    "12",
+    "-7",
+]
+BAD: list[Any] = [None, "x", "1.5", float("inf"), float("nan"), object(), [], 2j]
+
+
+@pytest.mark.parametrize("name", ["ticks_diff", "ticks_add"])
+def test_two_argument_functions_agree_on_edges(name: str) -> None:
+    for a in EDGES:
+        for b in EDGES:
+            kind, value = both(name, a, b)
+            assert kind == "ok"
+            assert 0 <= value <= MASK
+
+
+@pytest.mark.parametrize("name", ["ticks_diff", "ticks_add"])
+def test_two_argument_functions_raise_alike_for_bad_values(name: str) -> None:
+    for bad in BAD:
+        assert both(name, bad, 1)[0] == "raised"
+        assert both(name, 1, bad)[0] == "raised"
+        # Both bad: the error names the one converted first (``new`` for ticks_diff).
+        assert both(name, bad, "y")[0] == "raised"
+
+
+def test_ticks_diff_known_values() -> None:
+    assert both("ticks_diff", 5, 3) == ("ok", (1 << 30) - 2)  # negative differences wrap
+    assert both("ticks_diff", MASK, 2) == ("ok", 3)  # across the wrap
+    assert both("ticks_diff", 0, MASK) == ("ok", MASK)
+    assert both("ticks_add", MASK, 2) == ("ok", 1)
+    assert both("ticks_add", 5, -6) == ("ok", MASK)
+
+
+@given(st.integers(), st.integers())
+def test_ticks_diff_and_add_agree_on_any_ints(a: int, b: int) -> None:
+    assert _speedups.ticks_diff(a, b) == _pyimpl.ticks_diff(a, b) == (b - a) & MASK
+    assert _speedups.ticks_add(a, b) == _pyimpl.ticks_add(a, b) == (a + b) & MASK
+
+
+class IntLike:
+    """Converts with ``int()`` but is no int (checks ``int()`` is what both use)."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __int__(self) -> int:
+        return self.value
+
+
+def test_int_conversion_is_int() -> None:
+    assert both("ticks_diff", IntLike(1), IntLike(10)) == ("ok", 9)
+    assert both("ticks_add", IntLike(-1), 0) == ("ok", MASK)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "kwargs"),
+    [
+        ("ticks_diff", (), {}),
+        ("ticks_diff", (1,), {}),
+        ("ticks_diff", (1, 2, 3), {}),
+        ("ticks_diff", (), {"old": 1, "new": 9}),
+        ("ticks_diff", (1,), {"new": 9}),
+        ("ticks_diff", (1,), {"old": 9}),
+        ("ticks_diff", (1, 2), {"x": 9}),
+        ("ticks_diff", (1, 2, 3), {"x": 9}),
+        ("ticks_diff", (), {"new": 9}),
+        ("ticks_add", (), {"delta": 2, "ticks": 1}),
+        ("ticks_add", (1,), {}),
+        ("ticks_add", (1, 2, 3), {"ticks": 0}),
+        ("ticks_ms", (1,), {}),
+        ("ticks_us", (), {"x": 1}),
+        ("ticks_cpu", (1, 2), {}),
+        ("set_clock", (), {}),
+        ("set_clock", (None, None), {}),
+        ("set_clock", (), {"clock": None}),
+        ("set_clock", (), {"clocks": None}),
+        ("set_clock", (), {"Clock": None}),
+        ("set_clock", (), {"lock": None}),
+        ("ticks_diff", (), {"olde": 1, "new": 2}),
+        ("ticks_diff", (), {"OLD": 1, "new": 2}),
+        ("ticks_diff", (1,), {"neww": 2}),
+        ("ticks_add", (), {"tick": 1, "delta": 2}),
+        ("ticks_add", (1,), {"dleta": 2}),
+        ("ticks_add", (1,), {"d" * 41: 2}),
+        ("ticks_add", (1,), {"délta": 2}),
+    ],
+)
+def test_calls_bind_alike(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    both(name, *args, **kwargs)
+
+
+NAMES = ["old", "new", "clock", "ticks", "delta", "self"]
+
+
+@st.composite
+def keywords(draw: st.DrawFn) -> str:
+    """Any text, or a parameter name with a few characters cut, inserted or re-cased."""
+    if draw(st.booleans()):
+        return draw(st.text(min_size=1, max_size=12))
+    name = draw(st.sampled_from(NAMES))
+    at = draw(st.integers(0, len(name)))
+    cut = draw(st.integers(0, 2))
+    insert = draw(st.text(alphabet="aeloscdnwkELOS_1é", max_size=3))
+    keyword = name[:at] + insert + name[at + cut :]
+    if draw(st.booleans()):
+        keyword = keyword.swapcase()
+    return keyword or "x"
+
+
+@given(keywords())
+def test_any_unexpected_keyword_is_reported_alike(keyword: str) -> None:
+    if keyword not in ("old", "new", "clock", "ticks", "delta"):
+        both("set_clock", **{keyword: None})
+        both("ticks_diff", 1, **{keyword: 2})
+        both("ticks_add", ticks=1, **{keyword: 2})
+    if keyword != "self":
+        run(pins(), lambda p: p.toggle(**{keyword: 1}))
+        run(pins(), lambda p: p.value(**{keyword: 1}))
+
+
+def test_constants_match() -> None:
+    assert _speedups.TICKS_PERIOD == _pyimpl.TICKS_PERIOD == 1 << 30
+    assert _speedups.TICKS_MAX == _pyimpl.TICKS_MAX == MASK
+
+
+# -- ticks_ms / ticks_us / ticks_cpu -----------------------------------------------------------
+
+
+class FixedClock:
+    """A clock whose ``ticks_ns()`` returns one value (or raises it, if it is an exception)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def ticks_ns(self) -> Any:
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
+
+
+CLOCK_VALUES: list[Any] = [
+    0,
+    999,
+    1000,
+    999_999,
+    1_000_000,
+    MASK,
+    MASK + 1,
+    (MASK + 1) * 1000 - 1,
+    (MASK + 1) * 1_000_000 + 7,
+    -1,
+    -999,
+    -1000,
+    -1001,
+    -1_000_001,
+    (1 << 63) - 1,
+    -(1 << 63),
+    1 << 64,
+    -(1 << 70) - 12345,
+    1.5e9,
+    -2.5,
+    True,
+    "123456789",
+    IntLike(5_000_000),
+    None,
+    "soon",
+    float("nan"),
+    RuntimeError("clock broke"),
+]
+
+
+@pytest.mark.parametrize("name", ["ticks_ms", "ticks_us", "ticks_cpu"])
+def test_ticks_agree_on_clock_values(name: str) -> None:
+    for value in CLOCK_VALUES:
+        _pyimpl.set_clock(FixedClock(value))
+        _speedups.set_clock(FixedClock(value))
+        kind, *rest = both(name)
+        if kind == "ok":
+            assert 0 <= rest[0] <= MASK
+
+
+def test_ticks_known_values() -> None:
+    for impl in IMPLS:
+        impl.set_clock(FixedClock(-1))
+        assert (impl.ticks_ms(), impl.ticks_us(), impl.ticks_cpu()) == (MASK, MASK, MASK)
+        impl.set_clock(FixedClock(3 * 1_000_000 + 999))
+        assert (impl.ticks_ms(), impl.ticks_us(), impl.ticks_cpu()) == (3, 3000, 3_000_999)
+
+
+def test_a_clock_without_ticks_ns_raises_alike() -> None:
+    for impl in IMPLS:
+        impl.set_clock(object())
+    kind, exc_type, _ = both("ticks_us")
+    assert (kind, exc_type) == ("raised", AttributeError)
+
+
+def test_virtual_clock_drives_both_alike_across_the_wrap() -> None:
+    start = (1 << 30) * 1000 - 5000  # 5 us before ticks_us() wraps
+    clocks = [VirtualClock(start_ns=start, step_ns=1000) for _ in IMPLS]
+    for impl, clock in zip(IMPLS, clocks):
+        impl.set_clock(clock)
+    readings = [[impl.ticks_us() for _ in range(10)] for impl in IMPLS]
+    assert readings[0] == readings[1]
+    assert readings[0][0] == MASK - 3
+    assert readings[0][5] == 1  # wrapped
+    for impl in IMPLS:
+        assert impl.ticks_diff(readings[0][0], readings[0][9]) == 9
+    assert clocks[0].now_ns() == clocks[1].now_ns() == start + 10_000
+    for impl, clock in zip(IMPLS, clocks):
+        clock.advance_ns(2_000_000)
+        assert impl.ticks_ms() == ((start + 10_000 + 2_000_000 + 1000) // 1_000_000) & MASK
+
+
+@pytest.mark.parametrize(("name", "divisor"), [("ticks_ms", 10**6), ("ticks_us", 10**3)])
+def test_host_clock_is_monotonic_ns(name: str, divisor: int) -> None:
+    # With no clock set both read time.monotonic_ns()'s clock: a reading falls between two
+    # reads of it taken around the call.
+    for impl in IMPLS:
+        before = time.monotonic_ns() // divisor
+        reading = getattr(impl, name)()
+        after = time.monotonic_ns() // divisor
+        assert _pyimpl.ticks_diff(before, reading) <= after - before
+
+
+def test_ticks_cpu_reads_the_host_clock() -> None:
+    for impl in IMPLS:
+        before = time.monotonic_ns()
+        reading = impl.ticks_cpu()
+        after = time.monotonic_ns()
+        assert _pyimpl.ticks_diff(before, reading) <= after - before
+
+
+def test_set_clock_none_goes_back_to_the_host_clock() -> None:
+    for impl in IMPLS:
+        impl.set_clock(FixedClock(0))
+        assert impl.ticks_cpu() == 0
+        impl.set_clock(None)
+        before = time.monotonic_ns()
+        assert _pyimpl.ticks_diff(before, impl.ticks_cpu()) <= time.monotonic_ns() - before
+
+
+# -- PinBase -----------------------------------------------------------------------------------
+
+
+class FakeLine:
+    """A ``hal.GPIOLine`` stand-in that records every call."""
+
+    def __init__(self, level: Any = 0, fail: BaseException | None = None) -> None:
+        self.level = level
+        self.fail = fail
+        self.calls: list[tuple[str, Any]] = []
+
+    def get(self) -> Any:
+        self.calls.append(("get", None))
+        return self.level
+
+    def set(self, value: int) -> None:
+        self.calls.append(("set", value))
+        if self.fail is not None:
+            raise self.fail
+        self.level = value
+
+
+def pins(level: Any = 0, fail: BaseException | None = None) -> list[Any]:
+    """One fresh pin per implementation, subclassed as ``machine.Pin`` does, on a fake line."""
+    made = []
+    for impl in IMPLS:
+
+        class Pin(impl.PinBase):  # type: ignore[name-defined]
+            pass
+
+        pin = Pin()
+        pin._line = FakeLine(level, fail)
+        made.append(pin)
+    return made
+
+
+def run(pin_list: list[Any], op: Callable[[Any], Any]) -> Outcome:
+    """Apply ``op`` to each pin; assert the outcomes, the line calls and ``_out`` agree."""
+    results = [outcome(op, pin) for pin in pin_list]
+    assert results[1] == results[0]
+    assert pin_list[1]._line.calls == pin_list[0]._line.calls
+    assert pin_list[1]._out == pin_list[0]._out
+    return results[0]
+
+
+def test_fresh_pin_state() -> None:
+    for impl in IMPLS:
+        pin = impl.PinBase()
+        assert (pin._line, pin._out, pin._fd) == (None, -1, -1)
+
+
+def test_a_repeated_value_does_not_call_set() -> None:
+    ps = pins()
+    for _ in range(3):
+        assert run(ps, lambda p: p.value(1)) == ("ok", None)
+    assert ps[0]._line.calls == [("set", 1)]
+    assert ps[0]._out == 1
+    run(ps, lambda p: p.value(0))
+    run(ps, lambda p: p.value(0))
+    assert ps[1]._line.calls == [("set", 1), ("set", 0)]
+
+
+def test_value_reads_the_line_every_time() -> None:
+    ps = pins(level=1)
+    assert run(ps, lambda p: p.value()) == ("ok", 1)
+    assert run(ps, lambda p: p.value()) == ("ok", 1)
+    assert ps[1]._line.calls == [("get", None), ("get", None)]
+
+
+@pytest.mark.parametrize("level", [True, 0, 1, "1", IntLike(1), 2**70, None, "high"])
+def test_value_read_converts_with_int(level: Any) -> None:
+    run(pins(level=level), lambda p: p.value())
+
+
+@pytest.mark.parametrize("arg", [0, 1, 7, -1, 0.0, 0.5, "", "x", [], [0], None, True, False])
+def test_value_write_uses_truthiness(arg: Any) -> None:
+    ps = pins()
+    run(ps, lambda p: p.value(arg))
+    assert ps[1]._line.calls == [("set", 1 if arg else 0)]
+
+
+def test_call_is_value() -> None:
+    ps = pins(level=1)
+    assert run(ps, lambda p: p()) == ("ok", 1)
+    run(ps, lambda p: p(1))
+    run(ps, lambda p: p(1))
+    assert ps[1]._line.calls == [("get", None), ("set", 1)]
+
+
+class Undecidable:
+    def __bool__(self) -> bool:
+        raise ArithmeticError("no truth here")
+
+
+def test_value_errors_agree() -> None:
+    ps = pins()
+    assert run(ps, lambda p: p.value(1, 2))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p(1, 2))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.value(Undecidable()))[:2] == ("raised", ArithmeticError)
+    assert run(ps, lambda p: p.value(value=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.value(1, self=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p(x=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.value(slef=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p(SELF=1))[:2] == ("raised", TypeError)
+    assert ps[0]._line.calls == []
+    assert ps[0]._out == -1
+
+
+def test_a_failed_set_leaves_the_output_register_unknown() -> None:
+    ps = pins(fail=OSError(5))
+    assert run(ps, lambda p: p.value(1))[:2] == ("raised", OSError)
+    assert run(ps, lambda p: p.toggle())[:2] == ("raised", OSError)
+    assert ps[0]._out == -1
+    assert ps[0]._line.calls == [("set", 1), ("get", None), ("set", 1)]
+
+
+def test_toggle_reads_only_when_the_output_is_unknown() -> None:
+    ps = pins(level=1)
+    run(ps, lambda p: p.toggle())
+    assert ps[0]._line.calls == [("get", None), ("set", 0)]
+    run(ps, lambda p: p.toggle())
+    run(ps, lambda p: p.toggle())
+    assert ps[1]._line.calls == [("get", None), ("set", 0), ("set", 1), ("set", 0)]
+    assert ps[1]._out == 0
+
+
+def test_toggle_after_value() -> None:
+    ps = pins()
+    run(ps, lambda p: p.value(1))
+    run(ps, lambda p: p.toggle())
+    run(ps, lambda p: p.value(0))  # already 0: skipped
+    assert ps[0]._line.calls == [("set", 1), ("set", 0)]
+
+
+def test_toggle_errors_agree() -> None:
+    ps = pins()
+    assert run(ps, lambda p: p.toggle(1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.toggle(x=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.toggle(self=1))[:2] == ("raised", TypeError)
+    assert run(ps, lambda p: p.toggle(sel=1))[:2] == ("raised", TypeError)
+    run(pins(level="high"), lambda p: p.toggle())  # int("high") fails alike
+
+
+def test_a_deinitialised_pin_raises_value_error() -> None:
+    ps = pins()
+    for pin in ps:
+        pin._line = None
+    for op in (lambda p: p.value(), lambda p: p.value(1), lambda p: p(1, 2), lambda p: p.toggle()):
+        assert run_without_line(ps, op) == ("raised", ValueError, "pin is deinitialised")
+
+
+def run_without_line(pin_list: list[Any], op: Callable[[Any], Any]) -> Outcome:
+    results = [outcome(op, pin) for pin in pin_list]
+    assert results[1] == results[0]
+    return results[0]
+
+
+def test_an_uninitialised_pin_raises_attribute_error_alike() -> None:
+    made = []
+    for impl in IMPLS:
+
+        class Pin(impl.PinBase):  # type: ignore[name-defined]
+            pass
+
+        made.append(Pin.__new__(Pin))
+    for op in (lambda p: p._line, lambda p: p.value(), lambda p: p.toggle()):
+        result = run_without_line(made, op)
+        assert result[:2] == ("raised", AttributeError)
+
+
+def test_init_resets_and_takes_no_arguments() -> None:
+    ps = pins()
+    run(ps, lambda p: p.value(1))
+    for impl, pin in zip(IMPLS, ps):
+        pin._fd = 7
+        impl.PinBase.__init__(pin)
+        assert (pin._line, pin._out, pin._fd) == (None, -1, -1)
+    for args, kwargs in [((1,), {}), ((), {"x": 1}), ((1,), {"self": 1}), ((), {"elf": 1})]:
+        results = [outcome(impl.PinBase, *args, **kwargs) for impl in IMPLS]
+        assert results[0] == results[1]
+        assert results[0][:2] == ("raised", TypeError)
+
+
+def test_attributes_read_and_write() -> None:
+    for impl in IMPLS:
+        pin = impl.PinBase()
+        line = FakeLine()
+        pin._line, pin._out, pin._fd = line, 1, 3
+        assert (pin._line, pin._out, pin._fd) == (line, 1, 3)
+        pin._fd = -1
+        assert pin._fd == -1
+        with pytest.raises(AttributeError):
+            pin.other = 1  # no __dict__ on the base type, as with __slots__
+
+
+def test_subclasses_get_a_dict_and_weakrefs() -> None:
+    for impl in IMPLS:
+
+        class Pin(impl.PinBase):  # type: ignore[name-defined]
+            pass
+
+        pin = Pin()
+        pin.name = "GP2"
+        assert weakref.ref(pin)() is pin
+        assert isinstance(pin, impl.PinBase)
+
+
+def test_a_cycle_through_the_line_is_collected() -> None:
+    for impl in IMPLS:
+
+        class Pin(impl.PinBase):  # type: ignore[name-defined]
+            pass
+
+        pin = Pin()
+        line = FakeLine()
+        line.owner = pin  # type: ignore[attr-defined]
+        pin._line = line
+        ref = weakref.ref(pin)
+        del pin, line
+        gc.collect()
+        assert ref() is None, impl.__name__
+
+
+def test_the_c_type_is_a_gc_type_that_tracks_its_line() -> None:
+    pin = _speedups.PinBase()
+    line = FakeLine()
+    pin._line = line
+    assert gc.is_tracked(pin)
+    assert pin in gc.get_referrers(line)
+
+
+# -- the direct GPIO v2 path (C only: the twin always goes through _line) -----------------------
+
+
+def test_fd_path_reports_ioctl_errors_as_device_errors() -> None:
+    pin = _speedups.PinBase()
+    pin._line = FakeLine()
+    fd = os.open(os.devnull, os.O_RDONLY)
+    try:
+        pin._fd = fd
+        if not _speedups.HAVE_GPIO_V2:  # built without <linux/gpio.h> v2: _fd is ignored
+            pin.value(1)
+            assert pin._line.calls == [("set", 1)]
+            return
+        for method, args in (("value", (1,)), ("value", ()), ("toggle", ())):
+            with pytest.raises(OSError) as info:
+                getattr(pin, method)(*args)
+            # /dev/null is no GPIO line request: ENOTTY, in device_error()'s form.
+            assert info.value.errno == errno.ENOTTY
+            assert info.value.args == (errno.ENOTTY,)
+        assert pin._out == -1
+        assert pin._line.calls == []
+    finally:
+        os.close(fd)
+    with pytest.raises(OSError) as closed:
+        pin.value(0)
+    assert closed.value.errno == errno.EBADF
+
+
+def test_fd_path_still_checks_the_line_first() -> None:
+    pin = _speedups.PinBase()
+    pin._fd = 0
+    with pytest.raises(ValueError, match="pin is deinitialised"):
+        pin.value(1)
+
+
+def test_the_twin_ignores_fd() -> None:
+    pin = _pyimpl.PinBase()
+    pin._line = FakeLine()
+    pin._fd = 0
+    pin.value(1)
+    assert pin._line.calls == [("set", 1)]
+
+
+# -- no leaks ----------------------------------------------------------------------------------
+
+
+def test_hot_calls_do_not_leak() -> None:
+    pin = _speedups.PinBase()
+    line = FakeLine()
+    pin._line = line
+    big = 1 << 100
+    clock = VirtualClock()
+    level = IntLike(1)
+
+    def work() -> None:
+        for i in range(20_000):
+            pin.value(i & 1)
+            pin.value(level)
+            pin.value()
+            pin(1)
+            pin.toggle()
+            _speedups.ticks_us()
+            _speedups.ticks_diff(big, -i)
+            _speedups.ticks_add(IntLike(i), str(big))
+            _speedups.ticks_diff(old=i, new=big)
+            for call in (lambda: pin.value(1, 2), lambda: _speedups.ticks_diff(None, 1)):
+                with contextlib.suppress(TypeError):
+                    call()
+        _speedups.set_clock(clock)
+        for _ in range(20_000):
+            _speedups.ticks_ms()
+        _speedups.set_clock(None)
+        line.calls.clear()
+
+    work()  # warm up caches and free lists
+    gc.collect()
+    refs = [sys.getrefcount(obj) for obj in (pin, line, big, clock, level)]
+    before = sys.getallocatedblocks()
+    work()
+    gc.collect()
+    assert sys.getallocatedblocks() - before < 500
+    assert [sys.getrefcount(obj) for obj in (pin, line, big, clock, level)] == refs
+
+
+# -- which implementation _fast picks ----------------------------------------------------------
+
+
+def picked(pure: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "MICROPYTHON_COMPAT_PURE"}
+    if pure is not None:
+        env["MICROPYTHON_COMPAT_PURE"] = pure
+    code = (
+        "from micropython_compat import _fast, _pyimpl, _speedups\n"
+        "impl = _speedups if _fast.IMPLEMENTATION == 'c' else _pyimpl\n"
+        "assert _fast.PinBase is impl.PinBase and _fast.ticks_us is impl.ticks_us\n"
+        "print(_fast.IMPLEMENTATION)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_fast_picks_c_when_built() -> None:
+    assert picked(None) == "c"
+    assert picked("0") == "c"
+    assert picked("") == "c"
+
+
+def test_pure_forces_the_twin() -> None:
+    assert picked("1") == "python"
+
+
+def test_this_run_uses_what_the_environment_asks_for() -> None:
+    pure = os.environ.get("MICROPYTHON_COMPAT_PURE", "") not in ("", "0")
+    expected: ModuleType = _pyimpl if pure else _speedups
+    implementation = _fast.IMPLEMENTATION
+    assert implementation == ("python" if pure else "c")
+    assert _fast.PinBase is expected.PinBase
+
+
+def test_machine_pin_runs_on_the_picked_base(wipy: Any) -> None:
+    from machine import Pin
+
+    pin = Pin("GP2", mode=Pin.OUT)
+    assert isinstance(pin, _fast.PinBase)
+    assert pin._fd == -1
+    pin.value(1)
+    pin.value(1)
+    pin.toggle()
+    assert [c.level for c in wipy.pin("GP2").history] == [1, 0]
