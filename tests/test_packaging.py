@@ -1,0 +1,42 @@
+"""The wheel carries every module the README promises, and the C extension is optional."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_contains_every_top_level_module_and_package(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("micropython_compat-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected_modules = {p.name for p in (ROOT / "src").glob("*.py")}
+    assert "utime.py" in expected_modules
+    assert expected_modules <= names
+    for package in ("machine", "wipy", "micropython_compat", "micropython_compat/backends/sim"):
+        assert f"{package}/__init__.py" in names
+    assert "micropython_compat/boards/wipy.toml" in names
+    assert "micropython_compat/py.typed" in names
+    assert "micropython_compat/_speedups.pyi" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "micropython-compat = micropython_compat.cli:main" in text
+    assert "micropython_compat = micropython_compat.testing.plugin" in text
