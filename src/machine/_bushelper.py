@@ -11,7 +11,17 @@ from micropython_compat.errors import bad_argument
 
 from ._pin import Pin
 
-__all__ = ["DEFAULT_PINS", "assign_pins", "buffer_to_fill", "bytes_to_send", "to_int"]
+__all__ = [
+    "DEFAULT_PINS",
+    "alt_index",
+    "assign_pins",
+    "buffer_bytes",
+    "buffer_to_fill",
+    "bytes_to_send",
+    "pin_name",
+    "to_int",
+    "writable_buffer",
+]
 
 #: The ``pins`` default: the board description's default pins for the bus.
 DEFAULT_PINS: Any = object()
@@ -24,11 +34,9 @@ def to_int(value: Any) -> int:
     raise TypeError(f"can't convert {type(value).__name__} to int")
 
 
-def bytes_to_send(obj: Any) -> bytes:
-    """The bytes to send for ``obj``: an int is one byte (its low 8 bits), a ``str`` its UTF-8,
-    anything else its buffer (bytes, bytearray, array, memoryview). ``TypeError`` otherwise."""
-    if isinstance(obj, int):
-        return bytes([obj & 0xFF])
+def buffer_bytes(obj: Any) -> bytes:
+    """The bytes of ``obj``: a ``str`` as UTF-8, anything else through its buffer (bytes,
+    bytearray, array, memoryview). ``TypeError`` otherwise."""
     if isinstance(obj, str):
         return obj.encode("utf-8")
     try:
@@ -37,14 +45,17 @@ def bytes_to_send(obj: Any) -> bytes:
         raise TypeError("object with buffer protocol required") from None
 
 
-def buffer_to_fill(obj: Any) -> memoryview:
-    """Where received bytes go: an int ``n`` makes a fresh ``n``-byte buffer (``ValueError``
-    if negative); otherwise ``obj`` must be a writable buffer (bytearray, array), else
-    ``TypeError`` (bytes and str are read-only)."""
+def bytes_to_send(obj: Any) -> bytes:
+    """What a bus sends for ``obj``: an int is one byte (its low 8 bits), anything else is
+    ``buffer_bytes(obj)``. ``TypeError`` otherwise."""
     if isinstance(obj, int):
-        if obj < 0:
-            raise ValueError("invalid argument(s) value")
-        return memoryview(bytearray(obj))
+        return bytes([obj & 0xFF])
+    return buffer_bytes(obj)
+
+
+def writable_buffer(obj: Any) -> memoryview:
+    """``obj`` as a writable byte view (bytearray, array, memoryview); ``TypeError`` for
+    anything else, read-only buffers (bytes) and ``str`` included."""
     if isinstance(obj, str):
         raise TypeError("object with buffer protocol required")
     try:
@@ -54,6 +65,34 @@ def buffer_to_fill(obj: Any) -> memoryview:
     if view.readonly:
         raise TypeError("object with buffer protocol required")
     return view.cast("B")
+
+
+def buffer_to_fill(obj: Any) -> memoryview:
+    """Where received bytes go: an int ``n`` makes a fresh ``n``-byte buffer (``ValueError``
+    if negative); otherwise ``writable_buffer(obj)``."""
+    if isinstance(obj, int):
+        if obj < 0:
+            raise ValueError("invalid argument(s) value")
+        return memoryview(bytearray(obj))
+    return writable_buffer(obj)
+
+
+def pin_name(pin: Any) -> str:
+    """The board name of a pin given as a ``Pin`` or a name; ``ValueError`` if there's none."""
+    if isinstance(pin, Pin):
+        return pin.id()
+    if isinstance(pin, str) and pin in current_runtime().board.description.pins:
+        return pin
+    raise bad_argument()
+
+
+def alt_index(name: str, function: str) -> int | None:
+    """The alternate-function index of ``function`` (``'UART0_TX'``) on pin ``name``, or
+    ``None`` when the pin doesn't have it."""
+    for alt_name, index in current_runtime().board.description.pins[name].alt:
+        if alt_name == function and index >= 0:
+            return index
+    return None
 
 
 def assign_pins(kind: str, bus_id: int, pins: Any, functions: Sequence[str]) -> None:
@@ -79,13 +118,12 @@ def assign_pins(kind: str, bus_id: int, pins: Any, functions: Sequence[str]) -> 
         if len(given) != len(functions):
             raise bad_argument()
         chosen = list(zip(given, functions))
-    claims = [_alt_function(Pin._object(pin), f"{kind.upper()}{bus_id}_{f}") for pin, f in chosen]
-    for pin, alt in claims:
-        pin.init(Pin.ALT, Pin.PULL_UP, alt=alt)
-
-
-def _alt_function(pin: Pin, function: str) -> tuple[Pin, int]:
-    for name, index in pin.alt_list():
-        if name == function and index >= 0:
-            return pin, index
-    raise bad_argument()
+    claims = []
+    for pin, function in chosen:
+        name = pin_name(pin)
+        alt = alt_index(name, f"{kind.upper()}{bus_id}_{function}")
+        if alt is None:
+            raise bad_argument()
+        claims.append((name, alt))
+    for name, alt in claims:
+        Pin(name, Pin.ALT, Pin.PULL_UP, alt=alt)

@@ -22,6 +22,7 @@ from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, UARTPort
 
+from ._bushelper import alt_index, buffer_bytes, pin_name, to_int, writable_buffer
 from ._irq import IDLE, Irq, check_priority
 from ._pin import Pin
 
@@ -45,13 +46,6 @@ _TRIGGER_BITS = 0x0F
 _ROLES = ("TX", "RX", "RTS", "CTS")
 
 
-def _int(value: Any, what: str) -> int:
-    """``value`` as MicroPython's argument parser takes an int (bools count); else TypeError."""
-    if not isinstance(value, int):
-        raise TypeError(f"{what}: can't convert {type(value).__name__} to int")
-    return int(value)
-
-
 def _pin_list(pins: Any) -> list[Any]:
     """The entries of a ``pins`` tuple or list (``TypeError`` for anything else)."""
     if not isinstance(pins, (tuple, list)):
@@ -59,26 +53,9 @@ def _pin_list(pins: Any) -> list[Any]:
     return list(pins)
 
 
-def _pin_name(pin: Any) -> str:
-    """The board name of a pin given as a ``Pin`` or a name; ``ValueError`` if there's none."""
-    if isinstance(pin, Pin):
-        return pin.id()
-    if isinstance(pin, str) and pin in current_runtime().board.description.pins:
-        return pin
-    raise bad_argument()
-
-
-def _alt_of(name: str, function: str) -> int | None:
-    """The alternate-function index of ``function`` (``'UART0_TX'``) on pin ``name``."""
-    for alt_name, index in current_runtime().board.description.pins[name].alt:
-        if alt_name == function:
-            return index
-    return None
-
-
 def _unit_of(pin: Any, role: str) -> int:
     """The UART whose ``role`` (``'TX'``/``'RX'``) this pin can carry first; else ValueError."""
-    name = _pin_name(pin)
+    name = pin_name(pin)
     for alt_name, _ in current_runtime().board.description.pins[name].alt:
         prefix, _, suffix = alt_name.partition("_")
         if suffix == role and prefix.startswith("UART") and prefix[4:].isdigit():
@@ -88,7 +65,7 @@ def _unit_of(pin: Any, role: str) -> int:
 
 def _choose_id(id: Any, pins: Any) -> int:
     if id is not _MISSING:
-        return _int(id, "id")
+        return to_int(id)
     if pins is _MISSING:
         return 0
     entries = _pin_list(pins)
@@ -97,26 +74,6 @@ def _choose_id(id: Any, pins: Any) -> int:
     if entries[0] is None:
         return _unit_of(entries[1], "RX")
     return _unit_of(entries[0], "TX")
-
-
-def _as_buffer(buf: Any) -> bytes:
-    """What ``write`` sends: a ``str`` as UTF-8 or any buffer's bytes; else TypeError."""
-    if isinstance(buf, str):
-        return buf.encode("utf-8")
-    try:
-        return memoryview(buf).tobytes()
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
-
-
-def _writable(buf: Any) -> memoryview:
-    try:
-        view = memoryview(buf)
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
-    if view.readonly:
-        raise TypeError("object with a writable buffer required")
-    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
 
 
 # A pin assignment: (role index, pin name or None, alternate function index or None).
@@ -211,14 +168,14 @@ class UART:
         ``None``; RTS needs RX, CTS needs TX), ``None`` to leave the pins alone, or omitted for
         the board's default TX/RX pins. Raises ``ValueError`` for anything else.
         """
-        baud = _int(baudrate, "baudrate")
-        nbits = _int(bits, "bits")
-        nstop = _int(stop, "stop")
+        baud = to_int(baudrate)
+        nbits = to_int(bits)
+        nstop = to_int(stop)
         if baud <= 0 or nbits not in (5, 6, 7, 8):
             raise bad_argument()
         parity_value: int | None = None
         if parity is not None:
-            parity_value = _int(parity, "parity")
+            parity_value = to_int(parity)
             if parity_value not in (UART.EVEN, UART.ODD):
                 raise bad_argument()
         assignment = self._plan_pins(pins)
@@ -263,8 +220,8 @@ class UART:
             if entry is None:
                 plan.append((role, None, None))
                 continue
-            name = _pin_name(entry)
-            plan.append((role, name, _alt_of(name, f"UART{self._id}_{_ROLES[role]}")))
+            name = pin_name(entry)
+            plan.append((role, name, alt_index(name, f"UART{self._id}_{_ROLES[role]}")))
         return plan
 
     def _assign_pins(self, plan: _Assignment) -> None:
@@ -276,7 +233,7 @@ class UART:
             previous = self._assigned.pop(role, None)
             if previous is not None and previous != name:
                 pin = Pin._object(previous)
-                if pin.mode() in (Pin.ALT, Pin.ALT_OPEN_DRAIN) and pin._alt == _alt_of(
+                if pin.mode() in (Pin.ALT, Pin.ALT_OPEN_DRAIN) and pin._alt == alt_index(
                     previous, f"UART{self._id}_{_ROLES[role]}"
                 ):
                     pin.init(Pin.IN)
@@ -360,7 +317,7 @@ class UART:
         self._check()
         if nbytes is _MISSING:
             return self.readall()
-        n = _int(nbytes, "nbytes")
+        n = to_int(nbytes)
         if n < 0:
             return self.readall()
         return self._read_chars(n)
@@ -378,10 +335,10 @@ class UART:
     def readinto(self, buf: Any, nbytes: Any = _MISSING) -> int | None:
         """Read into ``buf`` (at most ``nbytes``, else ``len(buf)``); return the count, or
         ``None`` if nothing came in time. ``TypeError`` if ``buf`` isn't writable."""
-        view = _writable(buf)
+        view = writable_buffer(buf)
         size = len(view)
         if nbytes is not _MISSING:
-            wanted = _int(nbytes, "nbytes")
+            wanted = to_int(nbytes)
             if 0 <= wanted < size:
                 size = wanted
         data = self._read_chars(size)
@@ -393,7 +350,7 @@ class UART:
     def readline(self, size: Any = -1) -> bytes | None:
         """Read up to and including ``\\n`` (or what came before the line went silent, or
         ``size`` characters); ``None`` if nothing came in time."""
-        limit = _int(size, "size")
+        limit = to_int(size)
         self._check()
         line = bytearray()
         while limit < 0 or len(line) < limit:
@@ -419,7 +376,7 @@ class UART:
     # -- writing -----------------------------------------------------------------------------
     def write(self, buf: Any) -> int:
         """Send ``buf`` (``bytes``, any buffer, or a ``str``); return the number of bytes."""
-        data = _as_buffer(buf)
+        data = buffer_bytes(buf)
         port = self._check()
         return port.write(data) if data else 0
 
@@ -445,12 +402,12 @@ class UART:
         Raises ``ValueError`` for other values, ``TypeError`` for a handler that can't be
         called, ``OSError(EPERM)`` if the UART is off. A new irq replaces the previous one.
         """
-        _int(priority, "priority")
+        to_int(priority)
         self._check()
         check_priority(priority)
-        if wake is not None and _int(wake, "wake") != IDLE:
+        if wake is not None and to_int(wake) != IDLE:
             raise bad_argument()
-        trigger_value = _int(trigger, "trigger")
+        trigger_value = to_int(trigger)
         if not 0 < trigger_value <= _TRIGGER_BITS:
             raise bad_argument()
         if handler is not None and not callable(handler):
