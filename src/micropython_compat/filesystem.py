@@ -50,6 +50,9 @@ class FileSystem:
 
     def __init__(self, mounts: dict[str, Path] | None = None, cwd: str = FLASH) -> None:
         self._mounts: dict[str, Path] = {}
+        self._readonly: set[str] = set()
+        # Mounts the board made at boot (the SD card): ``uos.mount`` of that card takes it over.
+        self.auto_mounts: set[str] = set()
         for point, folder in (mounts or {}).items():
             self.mount(folder, point)
         self._cwd = "/"
@@ -63,7 +66,10 @@ class FileSystem:
         mounts = {FLASH: flash}
         if sd is not None:
             mounts[SD] = sd
-        return cls(mounts)
+        fs = cls(mounts)
+        if sd is not None:
+            fs.auto_mounts.add(SD)
+        return fs
 
     # -- mounts ------------------------------------------------------------------------------
     @property
@@ -71,8 +77,9 @@ class FileSystem:
         """The mount points and the host directories behind them (a copy)."""
         return dict(self._mounts)
 
-    def mount(self, folder: str | os.PathLike[str], point: str) -> None:
-        """Mount host directory ``folder`` at ``point`` (``'/sd'``): one level below ``/``.
+    def mount(self, folder: str | os.PathLike[str], point: str, *, readonly: bool = False) -> None:
+        """Mount host directory ``folder`` at ``point`` (``'/sd'``): one level below ``/``;
+        ``readonly``: every change below it raises ``OSError(EROFS)``.
 
         Raises ``OSError(EPERM)`` if ``point`` is taken or not a top-level name, and
         ``OSError(ENOENT)`` if ``folder`` is not a directory.
@@ -84,6 +91,8 @@ class FileSystem:
         if not host.is_dir():
             raise device_error(errno.ENOENT)
         self._mounts[point] = Path(os.path.realpath(host))
+        if readonly:
+            self._readonly.add(point)
 
     def umount(self, point: str) -> None:
         """Remove the mount at ``point``; ``OSError(EINVAL)`` if nothing is mounted there."""
@@ -91,6 +100,8 @@ class FileSystem:
         if point not in self._mounts:
             raise device_error(errno.EINVAL)
         del self._mounts[point]
+        self._readonly.discard(point)
+        self.auto_mounts.discard(point)
         if self._cwd == point or self._cwd.startswith(point + "/"):
             self._cwd = "/"
 
@@ -109,6 +120,14 @@ class FileSystem:
             if full == point or full.startswith(point + "/"):
                 return full, point, full[len(point) :].lstrip("/")
         raise device_error(errno.ENOENT)
+
+    def mount_of(self, path: Any) -> str:
+        """The mount point holding device path ``path``; ``OSError(ENOENT)`` outside mounts."""
+        return self._split(path)[1]
+
+    def is_readonly(self, point: str) -> bool:
+        """Whether the mount at ``point`` was mounted read-only."""
+        return point in self._readonly
 
     def host_path(self, path: Any) -> Path:
         """The host path behind device path ``path``, confined to its mount.
@@ -142,15 +161,21 @@ class FileSystem:
 
     def _changeable(self, path: Any) -> Path:
         """The host path of a file or directory that may be created, removed or renamed."""
-        full, _, rest = self._split(path)
+        full, point, rest = self._split(path)
         if not rest:  # the mount point itself
             raise device_error(errno.EPERM)
+        if point in self._readonly:
+            raise device_error(errno.EROFS)
         return self.host_path(full)
 
     # -- the uos operations ------------------------------------------------------------------
     def open(self, path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        """``open()`` a device path (same arguments as the builtin)."""
-        host = self.host_path(path)
+        """``open()`` a device path (same arguments as the builtin); writing below a read-only
+        mount raises ``OSError(EROFS)``."""
+        if any(flag in str(mode) for flag in "wax+"):
+            host = self._changeable(path)
+        else:
+            host = self.host_path(path)
         return _host_call(builtins_open, host, mode, *args, **kwargs)
 
     def listdir(self, path: Any = None) -> list[str]:

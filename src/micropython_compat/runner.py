@@ -15,7 +15,10 @@ simulated board gets ``--flash``/``--sd`` and, with ``--virtual-clock``, a virtu
 ``micropython_compat.install()`` runs, ``const`` is a builtin, code runs as ``__main__`` with
 the script's folder and ``/flash``, ``/flash/lib`` in front of ``sys.path``, its current
 directory is ``/flash``, and ``open``/``os`` take device paths (``/flash/...``, ``/sd/...``;
-see ``micropython_compat.filesystem``). Everything is put back when the run ends.
+see ``micropython_compat.filesystem``). The program's own code imports the device modules by
+their plain names, as on the device (``import os`` gives ``uos``, ``time`` gives ``utime``, see
+``PLAIN_NAMES``) unless the program has a module of that name, while the standard library and
+third-party packages keep CPython's. Everything is put back when the run ends.
 
 How a run ends, and the exit status:
 
@@ -27,7 +30,8 @@ How a run ends, and the exit status:
 * ``machine.reset()`` and a watchdog expiry restart the program with ``reset_cause()``
   ``HARD_RESET`` / ``WDT_RESET``; a ``SoftReset`` request (Ctrl-D on the device) prints
   ``PYB: soft reboot`` and restarts with ``SOFT_RESET``. Restarts keep the board: every
-  peripheral is deinitialised, the flash files, the clock and the RTC time carry on;
+  peripheral is deinitialised, the flash files, the clock and the RTC time carry on (booting
+  from ``--flash``, a flash that ``uos.mkfs`` emptied gets its default files back);
 * ``machine.deepsleep()`` ends the program; when a wake source fires (an RTC alarm or a pin
   irq with ``wake=machine.DEEPSLEEP``) it starts again with ``reset_cause()`` ``DEEPSLEEP_RESET``
   and the matching ``wake_reason()``. No interrupt handler runs while the board sleeps. On a
@@ -43,10 +47,13 @@ Notes about resets and sleeps go to stderr; stdout carries only what the program
 from __future__ import annotations
 
 import builtins
+import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +77,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "PLAIN_NAMES",
     "RunError",
     "Runner",
     "prepare_flash",
@@ -100,6 +108,29 @@ _DEVICE_PREFIXES = (filesystem.FLASH + "/", filesystem.SD + "/")
 _DEVICE_ENTRIES = (*_DEVICE_PREFIXES, filesystem.FLASH, filesystem.SD)
 
 BoardArg = Union[str, "os.PathLike[str]", Board, None]
+
+
+# The device modules the program's code gets under their plain names (when they exist).
+PLAIN_NAMES = {
+    name: "u" + name
+    for name in (
+        "os",
+        "time",
+        "json",
+        "re",
+        "binascii",
+        "socket",
+        "ssl",
+        "select",
+        "struct",
+        "io",
+        "collections",
+        "errno",
+        "hashlib",
+        "heapq",
+        "zlib",
+    )
+}
 
 
 class RunError(MicroPythonCompatError):
@@ -159,6 +190,7 @@ class Runner:
         self._device_names: set[str] = set()
         self._device_dirs: list[str] = []
         self._verdicts: dict[str, bool] = {}
+        self._plain_names: _PlainNames | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def _note(self, text: str) -> None:
@@ -239,10 +271,15 @@ class Runner:
         added_const = not hasattr(builtins, "const")
         if added_const:
             builtins.const = _const  # type: ignore[attr-defined]
+        self._plain_names = _PlainNames(self.is_device_code, front)
+        saved_import = builtins.__import__
+        builtins.__import__ = self._plain_names.import_
         try:
             with filesystem.patched(self.is_device_code):
                 yield
         finally:
+            if builtins.__import__ == self._plain_names.import_:
+                builtins.__import__ = saved_import
             if added_const and getattr(builtins, "const", None) is _const:
                 del builtins.const  # type: ignore[attr-defined]
             sys.path[:] = saved_path
@@ -293,7 +330,12 @@ class Runner:
             self._note(f"{type(request).__name__}: restarting the program")
         self._forget_device_modules()
         _forget_device_finders()
-        return _board.reset_board(request.cause, wake)
+        if self._plain_names is not None:
+            self._plain_names.forget()
+        runtime = _board.reset_board(request.cause, wake)
+        if self.script is None:  # the boot writes what a formatted /flash lacks
+            prepare_flash(runtime.board.storage.flash)
+        return runtime
 
     def _boot(self) -> int | ResetRequest:
         """Run the program once: the script, or boot.py then the main file."""
@@ -369,6 +411,117 @@ class Runner:
         while not runtime.woken.wait(_REALTIME_POLL_S):
             pass
         return True
+
+
+class _PlainNames:
+    """The ``builtins.__import__`` of a run.
+
+    An import by a plain name in ``PLAIN_NAMES`` (``import os``) made by the program's own
+    code gets the device module (``uos``), or the program's own module of that name when one
+    of its folders (``program_path``) has it; names whose u-module doesn't exist get
+    CPython's module. Code that is not the program's (the standard library, other packages)
+    never gets a program module that shadows a module found elsewhere on ``sys.path``: the
+    program's ``json.py`` is for the program only."""
+
+    def __init__(self, is_device_code: Any, program_path: list[str]) -> None:
+        self._is_device_code = is_device_code
+        self._program_path = list(program_path)
+        self._program_real = {os.path.realpath(entry) for entry in program_path}
+        self._chosen: dict[str, types.ModuleType | None] = {}
+        self._host_checked: set[str] = set()
+        self._lock = threading.RLock()
+        self._original = builtins.__import__
+
+    def forget(self) -> None:
+        """Choose afresh (after a reset the program's modules are imported again)."""
+        with self._lock:
+            self._chosen.clear()
+            self._host_checked.clear()
+
+    def import_(
+        self,
+        name: str,
+        globals: Any = None,
+        locals: Any = None,
+        fromlist: Any = (),
+        level: int = 0,
+    ) -> types.ModuleType:
+        if level == 0:
+            top = name.partition(".")[0]
+            if name in PLAIN_NAMES or top not in sys.modules:
+                caller = sys._getframe(1).f_code.co_filename
+                if self._is_device_code(caller):
+                    if name in PLAIN_NAMES:
+                        module = self._device_module(name)
+                        if module is not None:
+                            return module
+                elif top not in sys.modules:
+                    self._keep_host_module(top)
+        result: types.ModuleType = self._original(name, globals, locals, fromlist, level)
+        return result
+
+    def _device_module(self, name: str) -> types.ModuleType | None:
+        with self._lock:
+            if name in self._chosen:
+                return self._chosen[name]
+            module = self._program_module(name) or self._u_module(name)
+            self._chosen[name] = module
+            return module
+
+    def _program_module(self, name: str) -> types.ModuleType | None:
+        """The program's own module ``name`` (kept out of ``sys.modules``, where CPython's
+        module of that name stays)."""
+        spec = importlib.machinery.PathFinder.find_spec(name, self._program_path)
+        if spec is None or spec.loader is None:
+            return None
+        loaded = sys.modules.get(name)
+        if getattr(getattr(loaded, "__spec__", None), "origin", None) == spec.origin:
+            return loaded
+        module = importlib.util.module_from_spec(spec)
+        self._chosen[name] = module  # a module importing itself gets itself
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del self._chosen[name]
+            raise
+        return module
+
+    def _keep_host_module(self, top: str) -> None:
+        """Import ``top`` for code that is not the program's from outside the program's
+        folders when a program module of that name would shadow it."""
+        with self._lock:
+            if top in self._host_checked or top in sys.modules:
+                return
+            self._host_checked.add(top)
+            if importlib.machinery.PathFinder.find_spec(top, self._program_path) is None:
+                return
+            elsewhere = [
+                entry
+                for entry in sys.path
+                if isinstance(entry, str)
+                and entry not in self._program_path
+                and os.path.realpath(entry or ".") not in self._program_real
+            ]
+            spec = importlib.machinery.PathFinder.find_spec(top, elsewhere)
+            if spec is None or spec.loader is None:
+                return  # only the program has it: the normal import finds the program's
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[top] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules.pop(top, None)
+                raise
+
+    @staticmethod
+    def _u_module(name: str) -> types.ModuleType | None:
+        u_name = PLAIN_NAMES[name]
+        try:
+            return importlib.import_module(u_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != u_name:
+                raise
+            return None
 
 
 class _DeviceModuleLoader(importlib.machinery.SourceFileLoader):

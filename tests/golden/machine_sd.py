@@ -1,5 +1,4 @@
 # machine.SD: the class example.
-# xfail: needs uos (issue #3)
 import os
 
 import machine

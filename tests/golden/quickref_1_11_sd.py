@@ -1,5 +1,4 @@
 # Quick reference 1.11: SD card.
-# xfail: needs uos (issue #3)
 import os
 
 from machine import SD
