@@ -265,3 +265,35 @@ def test_pins_are_released_with_the_board() -> None:
     assert board.gpio.pins["GP2"].claimed is False
     with pytest.raises(ValueError):
         p.value(1)
+
+
+def test_fast_path_fd_is_used_only_for_unwatched_outputs() -> None:
+    from micropython_compat import use_board
+    from micropython_compat.backends.sim.gpio import SimLine
+
+    class LineWithFd(SimLine):
+        fast_fd = 99  # what a linux line request would offer the C fast path
+
+    board = SimBoard(clock="virtual")
+    original_claim = board.gpio.claim
+
+    def claim(name: str, config: object) -> SimLine:
+        line = original_claim(name, config)  # type: ignore[arg-type]
+        line.__class__ = LineWithFd
+        return line
+
+    board.gpio.claim = claim  # type: ignore[method-assign]
+    use_board(board)
+    p = Pin("GP8", mode=Pin.IN)
+    assert p._fd == -1  # writing an input only sets its latch
+    p.mode(Pin.OUT)
+    assert p._fd == 99
+    p.mode(Pin.OPEN_DRAIN)
+    assert p._fd == 99
+    irq = p.irq(trigger=Pin.IRQ_RISING, handler=lambda _: None)
+    assert p._fd == -1  # a watched output reports its own edges through the line
+    irq.disable()
+    assert p._fd == 99
+    with pytest.raises(ValueError):
+        p.init(Pin.ALT, alt=7)  # GP8 has no alternate functions
+    assert p._fd == 99

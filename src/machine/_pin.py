@@ -104,7 +104,6 @@ class Pin(PinBase):
         self._level_armed = True
         line = runtime.board.gpio.claim(id, LineConfig())
         self._line = line
-        self._fd = line.fast_fd
         pins[id] = self
         runtime.on_close(self._release)
         return self
@@ -156,6 +155,20 @@ class Pin(PinBase):
             value=self._out if self._out >= 0 else None,
         )
         self._alive().reconfigure(config)
+        self._choose_fast_path()
+
+    def _choose_fast_path(self) -> None:
+        """Let the C fast path drive the line's fd directly only where that is all a write
+        does: a GPIO output with no interrupt watching it. (An input's write just sets the
+        latch, and a watched output reports its own edges: the line handle does both.)"""
+        line = self._line
+        irq = self._irq
+        direct = (
+            line is not None
+            and self._mode in (Pin.OUT, Pin.OPEN_DRAIN)
+            and (irq is None or not irq.enabled)
+        )
+        self._fd = line.fast_fd if direct and line is not None else -1
 
     def _alive(self) -> GPIOLine:
         line: GPIOLine | None = self._line
@@ -245,6 +258,7 @@ class Pin(PinBase):
     def _arm(self, enabled: bool) -> None:
         line = self._alive()
         irq = self._irq
+        self._choose_fast_path()
         if not enabled or irq is None:
             line.watch(None)
             return
