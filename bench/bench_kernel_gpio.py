@@ -12,7 +12,8 @@ Rows, each driving the same line with every call changing its level (1, 0, 1, 0,
 * ``Pin.value()``, pure Python: the same in a child with MICROPYTHON_COMPAT_PURE=1;
 * gpiod's own ``request.set_value(offset, value)`` (libgpiod v2 Python bindings);
 * ``fcntl.ioctl(fd, GPIO_V2_LINE_SET_VALUES, buf)`` with preallocated buffers, for reference;
-* the raw C loop: the ioctl alone, no Python.
+* the raw C loop: the ioctl alone, no Python;
+* and, to show what the interpreter alone costs, the same Python loop calling ``abs(v)``.
 
 Python rows time ``for _ in range(n): set(1); set(0)`` (the loop is part of what a program
 pays); every figure is the best of ``--repeat`` runs of ``--calls`` calls. Targets: the C
@@ -135,6 +136,19 @@ def gpiod_rows(chip_path: str, offset: int, calls: int, repeat: int) -> dict[str
         }
 
 
+def interpreter_floor(calls: int, repeat: int) -> float:
+    """The same Python loop calling a C builtin that makes no system call: what any
+    Python-level caller pays on top of the ioctl."""
+    call = abs
+
+    def body(pairs: int) -> None:
+        for _ in range(pairs):
+            call(1)
+            call(0)
+
+    return best_ns_per_call(body, calls, repeat)
+
+
 def raw_row(raw: str, chip_path: str, offset: int, calls: int, repeat: int) -> float | str:
     """ns per call of the raw C loop, or why it could not run."""
     if not raw or not os.access(raw, os.X_OK):
@@ -172,6 +186,7 @@ def main() -> int:
     pure = run_pin_child(args, pure=True)
     ref = gpiod_rows(chip_path, offset, args.calls, args.repeat)
     raw = raw_row(args.raw, chip_path, offset, args.calls, args.repeat)
+    floor = interpreter_floor(args.calls, args.repeat)
 
     print(
         f"Python {sys.version.split()[0]}, {os.uname().release}; line {args.pin} "
@@ -186,6 +201,7 @@ def main() -> int:
         ("gpiod request.set_value(offset, v)", ref["gpiod"]),
         ("fcntl.ioctl(fd, SET_VALUES, preallocated)", ref["ioctl"]),
         ("raw C ioctl loop", raw),
+        ("(Python loop calling abs(v): no syscall)", floor),
     ]
     raw_ns = raw if isinstance(raw, float) else None
     width = max(len(label) for label, _ in rows) + 2

@@ -28,21 +28,36 @@ fail() {
     exit 3
 }
 
-# step DESCRIPTION TIMEOUT_S COMMAND...: run COMMAND with its output in the log; fail on error.
+# step DESCRIPTION TIMEOUT_S COMMAND...: run COMMAND with its output in the log; fail on error,
+# naming the step and the last error line it printed.
 step() {
-    local what=$1 limit=$2 rc
+    local what=$1 limit=$2 rc before why
     shift 2
     echo "-- $what" | tee -a "$LOG"
+    before=$(wc -l <"$LOG")
     timeout --kill-after=10 "$limit" "$@" >>"$LOG" 2>&1
     rc=$?
     if [ "$rc" -ne 0 ]; then
         tail -n 15 "$LOG" | sed 's/^/   | /' >&2
         [ "$rc" -eq 124 ] && fail "$what: timed out after ${limit}s (log: $LOG)"
-        fail "$what (exit $rc; log: $LOG)"
+        why=$(tail -n "+$((before + 1))" "$LOG" | grep -E '^(E:|ERROR:|error:)|[Ee]rror:' | tail -n 1)
+        fail "$what (exit $rc${why:+: $why}; log: $LOG)"
     fi
 }
 
-rm -rf "$WORK" "$OUT"
+DEBOOTSTRAP_PID=""
+remove_work() { # also after an interrupted debootstrap, which may leave mounts in its target
+    [ -n "$DEBOOTSTRAP_PID" ] && kill "$DEBOOTSTRAP_PID" 2>/dev/null && wait "$DEBOOTSTRAP_PID"
+    local m
+    for m in proc sys dev/pts dev; do
+        mountpoint -q "$WORK/rootfs/$m" 2>/dev/null && umount -l "$WORK/rootfs/$m"
+    done
+    rm -rf "$WORK"
+}
+trap remove_work EXIT
+
+remove_work
+rm -rf "$OUT"
 mkdir -p "$WORK" || fail "cannot create $WORK"
 : >"$LOG"
 START=$(date +%s)
@@ -128,6 +143,7 @@ done
 echo "-- waiting for debootstrap" | tee -a "$LOG"
 wait "$DEBOOTSTRAP_PID"
 rc=$?
+DEBOOTSTRAP_PID=""
 cat "$WORK/debootstrap.log" >>"$LOG"
 if [ "$rc" -ne 0 ]; then
     grep -E '^(E|W):' "$WORK/debootstrap.log" | tail -n 5 | sed 's/^/   | /' >&2
@@ -198,5 +214,4 @@ cp "$K/boot/vmlinuz-$KVER" "$WORK/vmlinuz" || fail "no vmlinuz-$KVER in $IMAGE_P
 
 mkdir -p "$OUT" && mv "$WORK/vmlinuz" "$WORK/rootfs.cpio" "$WORK/image-info.txt" "$OUT/" ||
     fail "cannot move the image to $OUT"
-rm -rf "$WORK"
 echo "-- image built in $(($(date +%s) - START)) s: $OUT ($(du -sh "$OUT" | cut -f1))" | tee -a "$LOG"

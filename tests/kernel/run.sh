@@ -79,6 +79,8 @@ KEY=$(cat "$HERE/build-image.sh" "$HERE/guest-init.sh" "$HERE/apt_source.py" \
     "$HERE/guest-requirements.txt" "$HERE"/modules/* | sha256sum | cut -c1-16)
 IMAGE="$CACHE/image-$KEY"
 mkdir -p "$CACHE" || build_failed "cannot create the cache directory $CACHE"
+exec 9>"$CACHE/.build-lock" # one build at a time; a second run waits for it, then reuses it
+flock -w 1800 9 || build_failed "another run.sh has been building the image for 30 minutes"
 if [ "$REBUILD" = 1 ] || [ ! -f "$IMAGE/rootfs.cpio" ] || [ ! -f "$IMAGE/vmlinuz" ]; then
     echo "== building the VM image in $IMAGE (a few minutes; cached afterwards)"
     bash "$HERE/build-image.sh" "$IMAGE" || exit 3
@@ -89,6 +91,9 @@ if [ "$REBUILD" = 1 ] || [ ! -f "$IMAGE/rootfs.cpio" ] || [ ! -f "$IMAGE/vmlinuz
 else
     echo "== cached VM image: $IMAGE ($(du -sh "$IMAGE" | cut -f1))"
 fi
+flock -u 9
+# run directories left by runs that were killed (a live run's is younger than its timeout)
+find "$CACHE" -maxdepth 1 -name 'run.*' -mmin +120 -exec rm -rf {} + 2>/dev/null
 
 # ---- the code under test, staged for the 9p share ----------------------------------------------
 STAGE=$(mktemp -d "$CACHE/run.XXXXXX") || build_failed "cannot create a run directory in $CACHE"
@@ -108,8 +113,17 @@ else
         --exclude=__pycache__ -cf - . | tar -xf - -C "$STAGE/repo"
 fi
 echo "== installing the project for the guest (pip install --target, C extension built here)"
-if ! timeout 300 "$PY" -m pip install --quiet --no-input --disable-pip-version-check \
-    --no-deps --target "$STAGE/site" "$STAGE/repo" >"$STAGE/pip.log" 2>&1; then
+# A small venv with the build backend, made once, spares pip a fresh build environment per run.
+BUILDENV="$CACHE/buildenv-$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if [ ! -x "$BUILDENV/bin/python" ] || ! "$BUILDENV/bin/python" -c 'import setuptools, wheel' 2>/dev/null; then
+    rm -rf "$BUILDENV"
+    { timeout 120 "$PY" -m venv "$BUILDENV" && timeout 300 "$BUILDENV/bin/python" -m pip install \
+        --quiet --disable-pip-version-check "setuptools>=61" wheel; } >"$STAGE/pip.log" 2>&1 ||
+        { tail -n 5 "$STAGE/pip.log" >&2; build_failed "cannot make the build venv $BUILDENV"; }
+fi
+if ! timeout 300 "$BUILDENV/bin/python" -m pip install --quiet --no-input --no-build-isolation \
+    --disable-pip-version-check --no-deps --target "$STAGE/site" "$STAGE/repo" \
+    >"$STAGE/pip.log" 2>&1; then
     tail -n 20 "$STAGE/pip.log" >&2
     echo "FAIL: the project does not install (pip install --target)" >&2
     exit 1
