@@ -3,7 +3,7 @@
 Meant to run inside the real-kernel test VM on gpio-sim: ``bash tests/kernel/run.sh --bench``
 (which builds the raw C loop, bench_kernel_gpio_raw.c, statically on the host and passes it as
 ``--raw``). On any Linux machine with a GPIO chip it runs as
-``python bench/bench_kernel_gpio.py --board BOARD.toml --pin GP12 --raw ./gpio-raw-loop``.
+``python bench/bench_kernel_gpio.py --board BOARD.toml --pin GP28 --raw ./gpio-raw-loop``.
 
 Rows, each driving the same line with every call changing its level (1, 0, 1, 0, ...):
 
@@ -167,7 +167,7 @@ def main() -> int:
         default=os.environ.get("MICROPYTHON_COMPAT_BOARD", ""),
         help="board description (default: $MICROPYTHON_COMPAT_BOARD)",
     )
-    parser.add_argument("--pin", default="GP12", help="board pin to toggle (default GP12)")
+    parser.add_argument("--pin", default="GP28", help="board pin to toggle (default GP28)")
     parser.add_argument("--chip-label", default="mpc-sim", help="label of the pin's chip")
     parser.add_argument("--line", default="", help="line name of the pin (default: the pin's)")
     parser.add_argument("--raw", default="", help="the compiled bench_kernel_gpio_raw.c")
