@@ -25,6 +25,8 @@ import base64
 import zlib
 from typing import Any
 
+from micropython_compat._buffer import read_buffer
+
 __all__ = ["a2b_base64", "b2a_base64", "crc32", "hexlify", "unhexlify"]
 
 _MISSING: Any = object()
@@ -32,20 +34,6 @@ _HEX = b"0123456789abcdef"
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_VALUE = {c: i for i, c in enumerate(_B64)}
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
-
-
-def _buffer(data: Any) -> bytes:
-    """The bytes an object exposes through MicroPython's buffer protocol (str: UTF-8)."""
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, str):
-        return data.encode("utf-8", "surrogateescape")
-    try:
-        view = memoryview(data)
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
-    with view:
-        return view.tobytes()
 
 
 def _str_data(obj: Any) -> bytes:
@@ -64,7 +52,7 @@ def hexlify(data: Any, sep: Any = _MISSING, /) -> bytes:
     ``sep`` is empty). Raises TypeError if ``data`` has no buffer protocol or ``sep`` is not
     str/bytes.
     """
-    raw = _buffer(data)
+    raw = read_buffer(data)
     if sep is _MISSING:
         return raw.hex().encode("ascii")
     sep_data = _str_data(sep)
@@ -78,7 +66,7 @@ def unhexlify(data: Any, /) -> bytes:
     Raises ValueError("odd-length string") for an odd length and ValueError("non-hex digit
     found") for any other character (whitespace included); TypeError without buffer protocol.
     """
-    raw = _buffer(data)
+    raw = read_buffer(data)
     if len(raw) & 1:
         raise ValueError("odd-length string")
     if not _HEX_DIGITS.issuperset(raw):
@@ -94,7 +82,7 @@ def a2b_base64(data: Any, /) -> bytes:
     character outside the alphabet (checked from the end of each quad, as the device does).
     The device leaves two bytes uninitialised for a last quad like ``AB=C``; here they are zero.
     """
-    raw = _buffer(data)
+    raw = read_buffer(data)
     length = len(raw)
     if length % 4:
         raise ValueError("incorrect padding")
@@ -133,7 +121,7 @@ def b2a_base64(data: Any, /) -> bytes:
 
     Raises TypeError if ``data`` has no buffer protocol.
     """
-    return base64.b64encode(_buffer(data)) + b"\n"
+    return base64.b64encode(read_buffer(data)) + b"\n"
 
 
 def crc32(data: Any, value: Any = 0, /) -> int:
@@ -144,4 +132,4 @@ def crc32(data: Any, value: Any = 0, /) -> int:
     """
     if not isinstance(value, int):
         raise TypeError("can't convert to int")
-    return zlib.crc32(_buffer(data), value & 0xFFFFFFFF)
+    return zlib.crc32(read_buffer(data), value & 0xFFFFFFFF)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from micropython_compat._buffer import read_buffer as buffer_bytes
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument
 
@@ -32,17 +33,6 @@ def to_int(value: Any) -> int:
     if isinstance(value, int):
         return int(value)
     raise TypeError(f"can't convert {type(value).__name__} to int")
-
-
-def buffer_bytes(obj: Any) -> bytes:
-    """The bytes of ``obj``: a ``str`` as UTF-8, anything else through its buffer (bytes,
-    bytearray, array, memoryview). ``TypeError`` otherwise."""
-    if isinstance(obj, str):
-        return obj.encode("utf-8")
-    try:
-        return memoryview(obj).cast("B").tobytes()
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
 
 
 def bytes_to_send(obj: Any) -> bytes:

@@ -18,6 +18,7 @@ import time
 from typing import Any, Callable
 
 from ...hal import ReceiveCallback
+from ...readiness import ReadinessPipe
 from ._errors import host_error, reraise_open_error
 
 __all__ = ["LinuxUART", "PortOpener"]
@@ -52,8 +53,7 @@ class LinuxUART:
         self._cond = threading.Condition(self._lock)
         self._rx = bytearray()
         self._callback: ReceiveCallback | None = None
-        self._pipe: tuple[int, int] | None = None
-        self._flagged = False
+        self._pipe = ReadinessPipe()
         self._closed = False
         self._baudrate = 9600
         self._wake_r, self._wake_w = os.pipe()
@@ -94,7 +94,7 @@ class LinuxUART:
                 self._cond.wait(left)
             data = bytes(self._rx[:n])
             del self._rx[:n]
-            self._sync_pipe()
+            self._pipe.set(bool(self._rx))
             return data
 
     def write(self, data: bytes) -> int:
@@ -127,14 +127,7 @@ class LinuxUART:
         """A pipe's read end, readable while bytes wait. ``ValueError`` once closed."""
         with self._lock:
             self._alive()
-            if self._pipe is None:
-                read_end, write_end = os.pipe()
-                os.set_blocking(read_end, False)
-                os.set_blocking(write_end, False)
-                self._pipe = (read_end, write_end)
-                self._flagged = False
-                self._sync_pipe()
-            return self._pipe[0]
+            return self._pipe.fileno(bool(self._rx))
 
     def on_receive(self, callback: ReceiveCallback | None) -> None:
         """Call ``callback()`` from the reader thread whenever bytes arrive."""
@@ -149,29 +142,18 @@ class LinuxUART:
             self._closed = True
             self._callback = None
             self._cond.notify_all()
-            pipe, self._pipe = self._pipe, None
+            self._pipe.close()
         os.write(self._wake_w, b"\x01")
         if self._thread is not threading.current_thread():
             self._thread.join(5)
         self._port.close()
-        for fd in (self._wake_r, self._wake_w, *(pipe or ())):
+        for fd in (self._wake_r, self._wake_w):
             os.close(fd)
 
     # -- internals ---------------------------------------------------------------------------
     def _alive(self) -> None:
         if self._closed:
             raise ValueError(f"the UART on {self.path} is closed")
-
-    def _sync_pipe(self) -> None:
-        """Make the pipe readable exactly while bytes wait (lock held)."""
-        if self._pipe is None:
-            return
-        if self._rx and not self._flagged:
-            os.write(self._pipe[1], b"\x01")
-            self._flagged = True
-        elif not self._rx and self._flagged:
-            os.read(self._pipe[0], 64)
-            self._flagged = False
 
     def _run(self) -> None:
         poller = select.poll()
@@ -205,7 +187,7 @@ class LinuxUART:
                 return
             room = max(0, _BUFFER_MAX - len(self._rx))
             self._rx += data[:room]
-            self._sync_pipe()
+            self._pipe.set(bool(self._rx))
             self._cond.notify_all()
             callback = self._callback
         if callback is not None:

@@ -28,6 +28,7 @@ from typing import Union
 
 from ...clocks import VirtualClock
 from ...hal import Cancellable, Clock, ReceiveCallback
+from ...readiness import ReadinessPipe
 
 __all__ = ["RX_BUFFER_SIZE", "SimUART"]
 
@@ -73,8 +74,7 @@ class SimUART:
         self._paced = bytearray()
         self._pace_alarm: Cancellable | None = None
         self._pace_next = 0
-        self._pipe: tuple[int, int] | None = None
-        self._pipe_flagged = False
+        self._pipe = ReadinessPipe()
         self._bridges: list[_PtyBridge] = []
         self._closed = False
 
@@ -111,7 +111,7 @@ class SimUART:
                 if self._rx:
                     data = bytes(self._rx[:n])
                     del self._rx[:n]
-                    self._sync_pipe()
+                    self._pipe.set(bool(self._rx))
                     return data
                 now = self.clock.now_ns()
                 if self._closed or now >= deadline:
@@ -168,14 +168,7 @@ class SimUART:
         with self._lock:
             if self._closed:
                 raise ValueError("the UART port is closed")
-            if self._pipe is None:
-                read_end, write_end = os.pipe()
-                os.set_blocking(read_end, False)
-                os.set_blocking(write_end, False)
-                self._pipe = (read_end, write_end)
-                self._pipe_flagged = False
-                self._sync_pipe()
-            return self._pipe[0]
+            return self._pipe.fileno(bool(self._rx))
 
     def on_receive(self, callback: ReceiveCallback | None) -> None:
         """Call ``callback()`` (on the thread that delivered them) whenever bytes arrive."""
@@ -193,13 +186,10 @@ class SimUART:
                 self._pace_alarm.cancel()
                 self._pace_alarm = None
             bridges, self._bridges = self._bridges, []
-            pipe, self._pipe = self._pipe, None
+            self._pipe.close()
             self._cond.notify_all()
         for bridge in bridges:
             bridge.close()
-        if pipe is not None:
-            os.close(pipe[0])
-            os.close(pipe[1])
 
     # -- the receiving side ------------------------------------------------------------------
     def _receive(self, data: bytes) -> None:
@@ -212,23 +202,11 @@ class SimUART:
             room = max(0, self.rx_buffer_size - len(self._rx))
             self._rx += data[:room]
             self.dropped += max(0, len(data) - room)
-            self._sync_pipe()
+            self._pipe.set(bool(self._rx))
             self._cond.notify_all()
             callback = self._callback
         if callback is not None:
             callback()
-
-    def _sync_pipe(self) -> None:
-        """Make the pipe readable exactly while bytes wait (called with the lock held)."""
-        if self._pipe is None:
-            return
-        want = bool(self._rx)
-        if want and not self._pipe_flagged:
-            os.write(self._pipe[1], b"\x01")
-            self._pipe_flagged = True
-        elif not want and self._pipe_flagged:
-            os.read(self._pipe[0], 64)
-            self._pipe_flagged = False
 
     # -- what tests use ----------------------------------------------------------------------
     def feed(self, data: BytesLike, *, paced: bool = False) -> None:
