@@ -680,3 +680,48 @@ def test_1khz_timer_on_the_real_clock_is_accurate(wipy_realtime: SimBoard) -> No
     while runtime.dispatcher.pending() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert 1980 <= count[0] <= 2020
+
+
+def test_timers_stop_while_the_board_sleeps(wipy) -> None:
+    import machine
+    from machine import RTC, Timer
+
+    ticks = []
+    tim = Timer(0, mode=Timer.PERIODIC)
+    tim.channel(Timer.A, freq=100).irq(trigger=Timer.TIMEOUT, handler=lambda t: ticks.append(1))
+    pwm = Timer(1, mode=Timer.PWM).channel(Timer.A, freq=1000, duty_cycle=5000)
+    wipy.advance(ms=100)
+    assert len(ticks) == 10
+    rtc = RTC()
+    rtc.alarm(time=1000)
+    outputs_during_sleep = []
+    rtc.irq(
+        trigger=RTC.ALARM0,
+        handler=lambda r: outputs_during_sleep.append(wipy.pwm_output(1, "A").running),
+        wake=machine.SLEEP,
+    )
+    machine.sleep()  # the RTC alarm wakes it after 1 s; no timer ticks meanwhile
+    assert machine.wake_reason() == machine.RTC_WAKE
+    assert len(ticks) == 10
+    assert outputs_during_sleep == [False]
+    assert wipy.pwm_output(1, "A").running  # PWM back on after waking
+    wipy.advance(ms=100)
+    assert len(ticks) == 20
+    assert pwm.freq() == 1000
+
+
+def test_deepsleep_stops_the_timers_for_good(wipy) -> None:
+    import machine
+    from machine import Timer
+    from micropython_compat.resets import DeepSleep
+
+    ticks = []
+    Timer(2, mode=Timer.PERIODIC).channel(Timer.A, freq=1000).irq(
+        trigger=Timer.TIMEOUT, handler=lambda t: ticks.append(1)
+    )
+    wipy.advance(ms=5)
+    with pytest.raises(DeepSleep):
+        machine.deepsleep()
+    wipy.advance(s=1)
+    assert len(ticks) == 5
+    assert wipy.clock.pending() == 0

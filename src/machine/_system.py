@@ -156,7 +156,12 @@ def sleep() -> None:
 
 def deepsleep() -> NoReturn:
     """Stop; the program starts again with ``reset_cause() == DEEPSLEEP_RESET``.
-    Raises ``DeepSleep`` (the runner turns it into that restart)."""
+
+    Everything that stops in the device's sleep stops now, for good (timers, the heartbeat);
+    only the wake sources stay armed. Raises ``DeepSleep`` (the runner turns it into that
+    restart)."""
+    for hook in current_runtime().state("machine.sleep_hooks", list):
+        hook(True)
     raise DeepSleep()
 
 

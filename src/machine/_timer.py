@@ -28,6 +28,7 @@ from micropython_compat.runtime import Runtime
 
 from ._irq import IDLE, Irq, check_priority
 from ._pin import Pin
+from ._system import add_sleep_hook
 
 __all__ = ["Timer", "TimerChannel"]
 
@@ -291,7 +292,17 @@ def _registry(runtime: Runtime) -> dict[int, Timer]:
         for timer in list(timers.values()):
             timer.deinit()
 
+    def sleeping(asleep: bool) -> None:
+        # The WiPy's sleep modes power the timers down: no tick, no PWM until it wakes.
+        for timer in list(timers.values()):
+            for channel in list(timer._channels):
+                if asleep:
+                    channel._pause()
+                else:
+                    channel._program()
+
     runtime.on_close(close)
+    add_sleep_hook(sleeping)
     return timers
 
 
@@ -370,6 +381,12 @@ class TimerChannel:
         irq = self._irq
         if irq is not None:
             irq.fire(0)  # the WiPy's TimerChannel irq flags() always read 0
+
+    def _pause(self) -> None:
+        """Stop ticking and the PWM output while the board sleeps (``_program()`` resumes)."""
+        self._ticker.stop()
+        if self._output is not None:
+            self._output.stop()
 
     def _stop(self) -> None:
         """Stop the channel for good (its timer was re-initialised or it was replaced)."""

@@ -340,6 +340,9 @@ class Runner:
     def _boot(self) -> int | ResetRequest:
         """Run the program once: the script, or boot.py then the main file."""
         namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        import wipy
+
+        wipy._start_if_enabled()  # the device's heartbeat LED blinks from boot
         try:
             if self.script is not None:
                 return self._execute(self.script, str(self.script), namespace)
