@@ -160,7 +160,8 @@ def deepsleep() -> NoReturn:
     Everything that stops in the device's sleep stops now, for good (timers, the heartbeat);
     only the wake sources stay armed. Raises ``DeepSleep`` (the runner turns it into that
     restart)."""
-    for hook in current_runtime().state("machine.sleep_hooks", list):
+    hooks: list[SleepHook] = current_runtime().state("machine.sleep_hooks", list)
+    for hook in hooks:
         hook(True)
     raise DeepSleep()
 
