@@ -19,15 +19,30 @@ from typing import Any
 
 from ..backends.sim import SimBoard
 from ..backends.sim.gpio import Conflict, LevelChange, SimPin
+from ..backends.sim.i2c import I2CDevice, I2CEvent, SimI2CBus
+from ..backends.sim.i2c_devices import EEPROM, I2CTarget, RegisterFile
+from ..backends.sim.spi import SimSPIBus, SPIConfig, SPIDevice, SPITransfer
+from ..backends.sim.uart import SimUART
 from ..board import release_board, use_board
 from ..clocks import RealClock, VirtualClock
 
 __all__ = [
+    "EEPROM",
     "Conflict",
+    "I2CDevice",
+    "I2CEvent",
+    "I2CTarget",
     "LevelChange",
     "RealClock",
+    "RegisterFile",
+    "SPIConfig",
+    "SPIDevice",
+    "SPITransfer",
     "SimBoard",
+    "SimI2CBus",
     "SimPin",
+    "SimSPIBus",
+    "SimUART",
     "VirtualClock",
     "simulated_board",
 ]
