@@ -6,7 +6,10 @@
  *
  * Requests line OFFSET of the chip device CHIP (e.g. /dev/gpiochip0) as an output, then
  * REPEATS times sets it CALLS times, alternating 1 and 0 (every call changes the level), and
- * prints the best run as "ns_per_call <float>". Exit status 1 with a message on any error.
+ * prints the best run as "ns_per_call <float>". Then, the same way, times the cheapest system
+ * call there is (getppid, made with syscall() so no C library can cache it) and prints
+ * "getppid_ns_per_call <float>": with a Python loop calling os.getppid() it gives what a
+ * Python caller pays per system call on top of C. Exit status 1 with a message on any error.
  * Built statically on the host by tests/kernel/run.sh --bench (the guest has no compiler).
  */
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +75,17 @@ int main(int argc, char **argv)
 			best = took;
 	}
 	printf("ns_per_call %.1f\n", best);
+	best = -1.0;
+	for (r = 0; r < repeats; r++) {
+		double start = now_ns(), took;
+
+		for (i = 0; i < calls; i++)
+			syscall(SYS_getppid);
+		took = (now_ns() - start) / (double)calls;
+		if (best < 0 || took < best)
+			best = took;
+	}
+	printf("getppid_ns_per_call %.1f\n", best);
 	close(req.fd);
 	close(chip);
 	return 0;

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -409,6 +410,31 @@ def test_call_is_value() -> None:
     assert ps[1]._line.calls == [("get", None), ("set", 1)]
 
 
+def test_call_follows_a_reassigned_dunder_call() -> None:
+    # The C type gives Python subclasses vectorcall (Python < 3.12 would not inherit it): a
+    # __call__ assigned on the class later must still win, and deleting it restores value().
+    for impl in IMPLS:
+
+        class Pin(impl.PinBase):  # type: ignore[name-defined]
+            pass
+
+        pin = Pin()
+        pin._line = FakeLine(level=1)
+        assert pin() == 1
+        Pin.__call__ = lambda self, *args: ("patched", args)  # type: ignore[method-assign]
+        assert pin(1, 2) == ("patched", (1, 2))
+        del Pin.__call__
+        assert pin() == 1
+        pin(0)
+        assert pin._line.calls == [("get", None), ("get", None), ("set", 0)]
+
+        class Own(impl.PinBase):  # type: ignore[name-defined]
+            def __call__(self, *args: Any) -> Any:
+                return "own"
+
+        assert Own()(1) == "own"
+
+
 class Undecidable:
     def __bool__(self) -> bool:
         raise ArithmeticError("no truth here")
@@ -551,47 +577,303 @@ def test_the_c_type_is_a_gc_type_that_tracks_its_line() -> None:
     assert pin in gc.get_referrers(line)
 
 
-# -- the direct GPIO v2 path (C only: the twin always goes through _line) -----------------------
+# -- the direct GPIO v2 path: _fd >= 0 -------------------------------------------------------
+#
+# Both implementations issue GPIO_V2_LINE_{GET,SET}_VALUES on _fd themselves. With no GPIO chip
+# here, two things stand in for a line request: /dev/null (the kernel answers ENOTTY, so the
+# ioctl did reach the fd and its error comes back in device_error()'s form), and an LD_PRELOAD
+# shim that catches exactly those two request numbers and plays a one-line request, recording
+# the request number and the 16 bytes each call passed. The real kernel path is covered in the
+# VM (tests/kernel/run.sh runs the contract suite on gpio-sim).
 
 
-def test_fd_path_reports_ioctl_errors_as_device_errors() -> None:
-    pin = _speedups.PinBase()
-    pin._line = FakeLine()
+def direct_pins(fd: int, level: int = 0) -> list[Any]:
+    """One pin per implementation with the direct path on ``fd``."""
+    made = pins(level)
+    for pin in made:
+        pin._fd = fd
+    return made
+
+
+@contextlib.contextmanager
+def devnull_fd() -> Iterator[int]:
     fd = os.open(os.devnull, os.O_RDONLY)
     try:
-        pin._fd = fd
-        if not _speedups.HAVE_GPIO_V2:  # built without <linux/gpio.h> v2: _fd is ignored
-            pin.value(1)
-            assert pin._line.calls == [("set", 1)]
-            return
-        for method, args in (("value", (1,)), ("value", ()), ("toggle", ())):
-            with pytest.raises(OSError) as info:
-                getattr(pin, method)(*args)
-            # /dev/null is no GPIO line request: ENOTTY, in device_error()'s form.
-            assert info.value.errno == errno.ENOTTY
-            assert info.value.args == (errno.ENOTTY,)
-        assert pin._out == -1
-        assert pin._line.calls == []
+        yield fd
     finally:
         os.close(fd)
-    with pytest.raises(OSError) as closed:
-        pin.value(0)
-    assert closed.value.errno == errno.EBADF
 
 
-def test_fd_path_still_checks_the_line_first() -> None:
-    pin = _speedups.PinBase()
-    pin._fd = 0
-    with pytest.raises(ValueError, match="pin is deinitialised"):
-        pin.value(1)
+def gpio_v2_in_c() -> bool:
+    return bool(_speedups.HAVE_GPIO_V2)
 
 
-def test_the_twin_ignores_fd() -> None:
-    pin = _pyimpl.PinBase()
-    pin._line = FakeLine()
-    pin._fd = 0
-    pin.value(1)
-    assert pin._line.calls == [("set", 1)]
+def test_request_numbers_are_linux_gpio_v2() -> None:
+    # _IOWR(0xB4, nr, 16 bytes) = (read|write) << 30 | 16 << 16 | 0xB4 << 8 | nr
+    assert _pyimpl.GPIO_V2_LINE_GET_VALUES == (3 << 30) | (16 << 16) | (0xB4 << 8) | 0x0E
+    assert _pyimpl.GPIO_V2_LINE_SET_VALUES == (3 << 30) | (16 << 16) | (0xB4 << 8) | 0x0F
+
+
+def test_ioctl_errors_are_device_errors_alike() -> None:
+    with devnull_fd() as fd:
+        ps = direct_pins(fd)
+        if not gpio_v2_in_c():  # built without <linux/gpio.h> v2: the C type ignores _fd
+            ps[1].value(1)
+            assert ps[1]._line.calls == [("set", 1)]
+            return
+        ops: list[Callable[[Any], Any]] = [
+            lambda p: p.value(1),
+            lambda p: p(True),
+            lambda p: p.value(0.5),  # not an exact int: C's general path, same ioctl
+            lambda p: p.value(),
+            lambda p: p(),
+            lambda p: p.toggle(),
+        ]
+        for op in ops:
+            # /dev/null is no GPIO line request: ENOTTY, as device_error(ENOTTY) builds it.
+            assert run(ps, op) == ("raised", OSError, "[Errno 25] ENOTTY")
+            for pin in ps:
+                with pytest.raises(OSError) as info:
+                    op(pin)
+                assert type(info.value) is OSError
+                assert info.value.args == (errno.ENOTTY,)
+                assert info.value.errno == errno.ENOTTY
+        ps[0]._out = ps[1]._out = 1
+        assert run(ps, lambda p: p.toggle()) == ("raised", OSError, "[Errno 25] ENOTTY")
+        assert run(ps, lambda p: p.value(1)) == ("ok", None)  # 1 is in _out: no ioctl at all
+        ps[0]._out = ps[1]._out = -1
+    # The fd is closed now.
+    assert run(ps, lambda p: p.value(0)) == ("raised", OSError, "[Errno 9] EBADF")
+    assert ps[0]._out == -1
+    assert ps[0]._line.calls == []
+
+
+def test_direct_path_still_checks_the_line_and_arguments_first() -> None:
+    with devnull_fd() as fd:
+        ps = direct_pins(fd)
+        assert run(ps, lambda p: p.value(1, 2))[:2] == ("raised", TypeError)
+        assert run(ps, lambda p: p(1, x=2))[:2] == ("raised", TypeError)
+        assert run(ps, lambda p: p.toggle(1))[:2] == ("raised", TypeError)
+        assert run(ps, lambda p: p.value(Undecidable()))[:2] == ("raised", ArithmeticError)
+        for pin in ps:
+            pin._line = None
+        for op in (lambda p: p.value(1), lambda p: p.value(), lambda p: p.toggle()):
+            assert run_without_line(ps, op) == ("raised", ValueError, "pin is deinitialised")
+
+
+class DropsTheFd:
+    """Truthy, and its ``__bool__`` takes the direct path away from ``pin`` mid-call."""
+
+    def __init__(self, pin: Any) -> None:
+        self.pin = pin
+
+    def __bool__(self) -> bool:
+        self.pin._fd = -1
+        return True
+
+
+def test_fd_is_read_after_the_argument_is_judged() -> None:
+    with devnull_fd() as fd:
+        ps = direct_pins(fd)
+        assert run(ps, lambda p: p.value(DropsTheFd(p))) == ("ok", None)
+        assert ps[0]._line.calls == [("set", 1)]
+
+
+# A one-line GPIO v2 line request in user space: ioctl() requests GPIO_V2_LINE_GET_VALUES and
+# GPIO_V2_LINE_SET_VALUES on any open fd are answered here (others go to the kernel), and each
+# is logged as "<G|S> <request> <bits> <mask>" with the bits and mask it was given.
+SHIM_C = r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static char log_text[1 << 16];
+static size_t log_len;
+static uint64_t level;
+static int fail_errno, fail_count;
+
+const char *shim_log(void) { log_text[log_len] = 0; return log_text; }
+void shim_reset(void) { log_len = 0; }
+void shim_fail(int code, int count) { fail_errno = code; fail_count = count; }
+void shim_set_level(int value) { level = (uint64_t)value; }
+int shim_level(void) { return (int)level; }
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    uint64_t *values;
+
+    va_start(ap, request);
+    values = va_arg(ap, uint64_t *);
+    va_end(ap);
+    if (request != 0xC010B40EUL && request != 0xC010B40FUL) {
+        return (int)syscall(SYS_ioctl, fd, request, values);
+    }
+    if (log_len < sizeof(log_text) - 100) {
+        log_len += (size_t)snprintf(log_text + log_len, sizeof(log_text) - log_len,
+                                    "%c %#lx %llu %llu\n", request & 1 ? 'S' : 'G', request,
+                                    (unsigned long long)values[0],
+                                    (unsigned long long)values[1]);
+    }
+    if (fcntl(fd, F_GETFD) < 0) {
+        return -1; /* EBADF */
+    }
+    if (fail_count > 0) {
+        fail_count--;
+        errno = fail_errno;
+        return -1;
+    }
+    if (request & 1) {
+        level = (level & ~values[1]) | (values[0] & values[1]);
+    } else {
+        values[0] = level & values[1];
+    }
+    return 0;
+}
+"""
+
+# Runs in a child with the shim preloaded: the same calls on a pin of each implementation,
+# printing per implementation what each call did, the ioctls it made and the fake line's level.
+SHIM_SCRIPT = r"""
+import ctypes, errno, gc, json, os, sys
+from micropython_compat import _pyimpl, _speedups
+
+shim = ctypes.CDLL(sys.argv[1])
+shim.shim_log.restype = ctypes.c_char_p
+
+
+class Line:
+    def __init__(self):
+        self.calls = []
+
+    def get(self):
+        self.calls.append("get")
+        return 0
+
+    def set(self, value):
+        self.calls.append("set")
+
+
+def outcome(fn):
+    try:
+        return ["ok", fn()]
+    except Exception as exc:
+        return ["raised", type(exc).__name__, str(exc), exc.args]
+
+
+def steps(pin):
+    yield "read", lambda: pin.value()
+    yield "drive 1", lambda: pin.value(1)
+    yield "drive 1 again", lambda: pin.value(1)
+    yield "call 0", lambda: pin(0)
+    yield "call True", lambda: pin(True)
+    yield "drive 7", lambda: pin.value(7)
+    yield "drive 0.0", lambda: pin.value(0.0)
+    yield "drive []", lambda: pin.value([])
+    yield "forget _out", lambda: setattr(pin, "_out", -1)
+    yield "toggle", lambda: pin.toggle()
+    yield "toggle again", lambda: pin.toggle()
+    yield "read again", lambda: pin()
+    yield "fail EIO", lambda: shim.shim_fail(errno.EIO, 99)
+    yield "drive 1 fails", lambda: pin.value(1)
+    yield "read fails", lambda: pin.value()
+    yield "toggle fails", lambda: pin.toggle()
+    yield "one EINTR", lambda: shim.shim_fail(errno.EINTR, 1)
+    yield "drive 1 after EINTR", lambda: pin.value(1)
+    yield "one EINTR", lambda: shim.shim_fail(errno.EINTR, 1)
+    yield "read after EINTR", lambda: pin.value()
+    yield "fail none", lambda: shim.shim_fail(0, 0)
+
+
+report = {}
+fd = os.open(os.devnull, os.O_RDONLY)
+for impl in (_pyimpl, _speedups):
+    class Pin(impl.PinBase):
+        pass
+
+    pin = Pin()
+    pin._line = Line()
+    pin._fd = fd
+    shim.shim_set_level(0)
+    rows = []
+    for name, step in steps(pin):
+        shim.shim_reset()
+        result = outcome(step)
+        rows.append([name, result, shim.shim_log().decode().splitlines(), pin._out,
+                     shim.shim_level()])
+    # A hot loop on the direct path allocates nothing.
+    for _ in range(2):
+        gc.collect()
+        before = sys.getallocatedblocks()
+        for i in range(20000):
+            pin.value(i & 1)
+            pin(i & 1 ^ 1)
+            pin.toggle()
+            pin.value()
+        shim.shim_reset()
+        grew = sys.getallocatedblocks() - before
+    report[impl.__name__] = {"rows": rows, "line": pin._line.calls, "grew": grew}
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def shim_library(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shim above, compiled (the C extension these tests need takes a compiler too)."""
+    folder = tmp_path_factory.mktemp("gpio_shim")
+    source = folder / "gpio_shim.c"
+    source.write_text(SHIM_C)
+    library = folder / "gpio_shim.so"
+    compiler = os.environ.get("CC", "cc")
+    subprocess.run(
+        [compiler, "-shared", "-fPIC", "-O1", "-o", str(library), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    return str(library)
+
+
+def test_both_issue_the_same_ioctls_with_the_same_buffers(shim_library: str) -> None:
+    assert gpio_v2_in_c()  # this machine's headers have GPIO v2 (Linux >= 5.10)
+    env = dict(os.environ, LD_PRELOAD=shim_library)
+    done = subprocess.run(
+        [sys.executable, "-c", SHIM_SCRIPT, shim_library],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    py, c = report["micropython_compat._pyimpl"], report["micropython_compat._speedups"]
+    assert c["rows"] == py["rows"]
+    assert c["line"] == py["line"] == []  # the line handle is never used
+    rows = {name: (result, log, out, level) for name, result, log, out, level in py["rows"]}
+    get, set_ = "G 0xc010b40e", "S 0xc010b40f"
+    # Every request carries mask 1 (line 0 of the request) and, for a write, bits 0 or 1.
+    assert rows["read"] == (["ok", 0], [f"{get} 0 1"], -1, 0)
+    assert rows["drive 1"] == (["ok", None], [f"{set_} 1 1"], 1, 1)
+    assert rows["drive 1 again"] == (["ok", None], [], 1, 1)  # already in _out: no ioctl
+    assert rows["call 0"] == (["ok", None], [f"{set_} 0 1"], 0, 0)
+    assert rows["call True"] == (["ok", None], [f"{set_} 1 1"], 1, 1)
+    assert rows["drive 7"] == (["ok", None], [], 1, 1)
+    assert rows["drive 0.0"] == (["ok", None], [f"{set_} 0 1"], 0, 0)
+    assert rows["drive []"] == (["ok", None], [], 0, 0)
+    assert rows["toggle"] == (["ok", None], [f"{get} 0 1", f"{set_} 1 1"], 1, 1)
+    assert rows["toggle again"] == (["ok", None], [f"{set_} 0 1"], 0, 0)
+    assert rows["read again"] == (["ok", 0], [f"{get} 0 1"], 0, 0)
+    eio = ["raised", "OSError", "[Errno 5] EIO", [errno.EIO]]
+    assert rows["drive 1 fails"] == (eio, [f"{set_} 1 1"], 0, 0)  # _out keeps the old level
+    assert rows["read fails"] == (eio, [f"{get} 0 1"], 0, 0)
+    assert rows["toggle fails"] == (eio, [f"{set_} 1 1"], 0, 0)
+    assert rows["drive 1 after EINTR"] == (["ok", None], [f"{set_} 1 1"] * 2, 1, 1)
+    assert rows["read after EINTR"] == (["ok", 1], [f"{get} 0 1"] * 2, 1, 1)
+    assert c["grew"] < 50
 
 
 # -- no leaks ----------------------------------------------------------------------------------

@@ -6,14 +6,24 @@ the host's monotonic clock; ``set_clock(clock)`` makes them read ``clock.ticks_n
 clock).
 
 ``PinBase`` is the hot part of ``machine.Pin``: ``value()``, ``__call__()`` and ``toggle()``
-talk straight to the backend's line handle (``_line``), skipping writes that would not change
-the output register (``_out``, -1 when unknown).
+talk straight to the backend's line handle (``_line``), or with ``_fd >= 0`` issue the GPIO v2
+ioctl on that line request themselves, skipping writes that would not change the output
+register (``_out``, -1 when unknown).
 """
 
 from __future__ import annotations
 
+import errno
+import sys
 import time
 from typing import Any
+
+from .errors import device_error
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no GPIO character device either
+    fcntl = None  # type: ignore[assignment]
 
 TICKS_PERIOD = 1 << 30
 TICKS_MAX = TICKS_PERIOD - 1
@@ -57,8 +67,41 @@ def ticks_add(ticks: int, delta: int) -> int:
     return (int(ticks) + int(delta)) & TICKS_MAX
 
 
+# GPIO_V2_LINE_{GET,SET}_VALUES = _IOWR(0xB4, 0x0E / 0x0F, struct gpio_v2_line_values), the
+# struct being two u64, ``bits`` then ``mask`` (16 bytes): (3 << 30) | (16 << 16) | (0xB4 << 8) |
+# nr, as <linux/gpio.h> gives them. The architectures with another _IOC layout (alpha, mips,
+# powerpc, sparc: read|write = 6 << 29) encode _IOWR of 16 bytes to the same numbers.
+GPIO_V2_LINE_GET_VALUES = 0xC010B40E
+GPIO_V2_LINE_SET_VALUES = 0xC010B40F
+
+# The direct path's preallocated buffers, line 0 (mask 1) of the request. SET's are never
+# written by the kernel (fcntl copies them back unchanged), so every pin can share them; GET
+# passes immutable bytes and reads the bytes fcntl returns, which no other thread can touch.
+_DRIVE_HIGH = bytearray((1).to_bytes(8, sys.byteorder) + (1).to_bytes(8, sys.byteorder))
+_DRIVE_LOW = bytearray((0).to_bytes(8, sys.byteorder) + (1).to_bytes(8, sys.byteorder))
+_READ = bytes(_DRIVE_LOW)
+_LOW_BYTE = 0 if sys.byteorder == "little" else 7  # where bit 0 of ``bits`` is
+_ioctl = fcntl.ioctl if fcntl is not None else None
+
+
+def _ioctl_failed(exc: OSError, fd: int, request: int, arg: Any) -> Any:
+    """After ``exc`` from ``ioctl(fd, request, arg)``: retry after EINTR (signal handlers
+    have run), else raise ``device_error(errno)``."""
+    while exc.errno == errno.EINTR:
+        try:
+            return fcntl.ioctl(fd, request, arg)
+        except OSError as again:
+            exc = again
+    raise device_error(exc.errno or errno.EIO) from None
+
+
 class PinBase:
-    """Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``."""
+    """Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``.
+
+    With ``_fd >= 0`` (a Linux GPIO v2 line request), reads and writes are one
+    ``GPIO_V2_LINE_GET_VALUES``/``SET_VALUES`` ioctl on it; a failing ioctl raises
+    ``device_error(errno)``.
+    """
 
     __slots__ = ("_fd", "_line", "_out")
 
@@ -67,18 +110,50 @@ class PinBase:
         self._out = -1
         self._fd = -1
 
+    def _read(self, line: Any) -> int:
+        """The level at the pin."""
+        fd = self._fd
+        if fd < 0:
+            return int(line.get())
+        try:
+            data = _ioctl(fd, GPIO_V2_LINE_GET_VALUES, _READ)
+        except OSError as exc:
+            data = _ioctl_failed(exc, fd, GPIO_V2_LINE_GET_VALUES, _READ)
+        return data[_LOW_BYTE] & 1
+
+    def _write(self, line: Any, level: int) -> None:
+        """Drive ``level`` (truthiness) and record it in ``_out``."""
+        fd = self._fd
+        if fd < 0:
+            line.set(level)
+        else:
+            buf = _DRIVE_HIGH if level else _DRIVE_LOW
+            try:
+                _ioctl(fd, GPIO_V2_LINE_SET_VALUES, buf)
+            except OSError as exc:
+                _ioctl_failed(exc, fd, GPIO_V2_LINE_SET_VALUES, buf)
+        self._out = level
+
     def value(self, *args: Any) -> int | None:
         """Return the pin level, or with an argument drive it (truthiness decides)."""
         line = self._line
         if line is None:
             raise ValueError("pin is deinitialised")
         if not args:
-            return int(line.get())
+            return self._read(line)
         if len(args) > 1:
             raise TypeError("function takes at most 1 positional argument")
         level = 1 if args[0] else 0
         if level != self._out:
-            line.set(level)
+            fd = self._fd
+            if fd < 0:
+                line.set(level)
+            else:  # _write() inlined: this is the hot path
+                buf = _DRIVE_HIGH if level else _DRIVE_LOW
+                try:
+                    _ioctl(fd, GPIO_V2_LINE_SET_VALUES, buf)
+                except OSError as exc:
+                    _ioctl_failed(exc, fd, GPIO_V2_LINE_SET_VALUES, buf)
             self._out = level
         return None
 
@@ -89,7 +164,5 @@ class PinBase:
         line = self._line
         if line is None:
             raise ValueError("pin is deinitialised")
-        current = self._out if self._out >= 0 else int(line.get())
-        level = current ^ 1
-        line.set(level)
-        self._out = level
+        current = self._out if self._out >= 0 else self._read(line)
+        self._write(line, current ^ 1)

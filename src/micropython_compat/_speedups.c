@@ -10,8 +10,9 @@
  * time.monotonic_ns(); set_clock(obj) makes them call obj.ticks_ns() instead.
  *
  * PinBase is the hot part of machine.Pin. When its _fd is a Linux GPIO v2 line request
- * (_fd >= 0), value() and toggle() issue GPIO_V2_LINE_{GET,SET}_VALUES on line 0 of that request
- * directly; otherwise they call _line.get() / _line.set(level) like the twin. Either way a write
+ * (_fd >= 0), value(), __call__() and toggle() issue GPIO_V2_LINE_{GET,SET}_VALUES on line 0 of
+ * that request directly, from a buffer kept in the object, holding the GIL; the twin does the
+ * same with fcntl.ioctl. Otherwise they call _line.get() / _line.set(level). Either way a write
  * of the level already in the output register (_out) is skipped.
  *
  * Full (not limited) API: METH_FASTCALL and instance vectorcall are not in the 3.9 stable ABI,
@@ -500,6 +501,9 @@ typedef struct {
     PyObject *line; /* hal.GPIOLine, None when deinitialised, NULL before __init__ */
     int out;        /* the output register as last written, -1 when unknown */
     int fd;         /* a GPIO v2 line request for the direct path, or -1 */
+#if defined(HAVE_GPIO_V2)
+    struct gpio_v2_line_values values; /* the direct path's ioctl buffer; mask 1 = line 0 */
+#endif
 } PinBaseObject;
 
 static PyTypeObject PinBase_Type;
@@ -557,33 +561,61 @@ fallback:
     PyErr_SetFromErrno(PyExc_OSError);
 }
 
-/* Read (set_level < 0) or drive line 0 of the request on fd. Returns the level, or -1 with
- * OSError set. */
+/* The failed ioctl `request` on self->fd, errno still set: retried after EINTR (running signal
+ * handlers first, as the twin's interpreter does), else raised as device_error(errno).
+ * Returns 0 once a retry succeeds, or -1 with the error set. */
 static int
-line_ioctl(int fd, int set_level)
+direct_failed(PinBaseObject *self, unsigned long request)
 {
-    struct gpio_v2_line_values values;
-    int rc, code;
+    int code = errno;
 
-    memset(&values, 0, sizeof(values));
-    values.mask = 1;
-    values.bits = set_level > 0 ? 1 : 0;
-    do {
-        Py_BEGIN_ALLOW_THREADS
-        rc = ioctl(fd, set_level < 0 ? GPIO_V2_LINE_GET_VALUES_IOCTL
-                                     : GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
-        code = errno;
-        Py_END_ALLOW_THREADS
-        if (rc < 0 && code == EINTR && PyErr_CheckSignals() < 0) {
+    while (code == EINTR) {
+        if (PyErr_CheckSignals() < 0) {
             return -1;
         }
-    } while (rc < 0 && code == EINTR);
-    if (rc < 0) {
-        raise_device_error(code);
+        if (ioctl(self->fd, request, &self->values) == 0) {
+            return 0;
+        }
+        code = errno;
+    }
+    raise_device_error(code);
+    return -1;
+}
+
+/* GPIO_V2_LINE_GET_VALUES on self->fd: the level of line 0, or -1 with OSError set.
+ *
+ * The GIL is held across the ioctl: on a line request it never waits for anything but the
+ * chip's register access (for a chip on a slow bus, an I2C expander, that is one bus transfer),
+ * and releasing and retaking the GIL would cost more than the system call itself. */
+static int
+direct_get(PinBaseObject *self)
+{
+    self->values.bits = 0;
+    self->values.mask = 1;
+    if (ioctl(self->fd, GPIO_V2_LINE_GET_VALUES_IOCTL, &self->values) != 0 &&
+        direct_failed(self, GPIO_V2_LINE_GET_VALUES_IOCTL) < 0) {
         return -1;
     }
-    return set_level < 0 ? (int)(values.bits & 1) : set_level;
+    return (int)(self->values.bits & 1);
 }
+
+/* GPIO_V2_LINE_SET_VALUES on self->fd driving line 0 to `level` (truthiness), then
+ * _out = level. Returns 0, or -1 with OSError set (_out unchanged). */
+static int
+direct_set(PinBaseObject *self, int level)
+{
+    self->values.bits = level ? 1 : 0;
+    self->values.mask = 1;
+    if (ioctl(self->fd, GPIO_V2_LINE_SET_VALUES_IOCTL, &self->values) != 0 &&
+        direct_failed(self, GPIO_V2_LINE_SET_VALUES_IOCTL) < 0) {
+        return -1;
+    }
+    self->out = level;
+    return 0;
+}
+
+/* Whether the direct path applies: an fd, and a live line (the twin checks the line first). */
+#  define DIRECT(self) ((self)->fd >= 0 && (self)->line != NULL && (self)->line != Py_None)
 #endif
 
 /* The level at the pin: int(line.get()) (or the direct read). Returns a new int object. */
@@ -592,7 +624,7 @@ read_level(PinBaseObject *self, PyObject *line)
 {
 #if defined(HAVE_GPIO_V2)
     if (self->fd >= 0) {
-        int level = line_ioctl(self->fd, -1);
+        int level = direct_get(self);
         return level < 0 ? NULL : PyLong_FromLong(level);
     }
 #endif
@@ -607,11 +639,7 @@ write_level(PinBaseObject *self, PyObject *line, int level)
 
 #if defined(HAVE_GPIO_V2)
     if (self->fd >= 0) {
-        if (line_ioctl(self->fd, level ? 1 : 0) < 0) {
-            return -1;
-        }
-        self->out = level;
-        return 0;
+        return direct_set(self, level);
     }
 #endif
     level_obj = PyLong_FromLong(level);
@@ -634,6 +662,27 @@ pin_value_impl(PinBaseObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
     PyObject *line, *result = NULL;
     int level;
 
+#if defined(HAVE_GPIO_V2)
+    /* The direct path: no reference counting, no attribute lookup, no allocation. An argument
+     * other than a bool or an exact int takes the general path below: its __bool__ may run
+     * Python code that changes the pin. */
+    if (kwnames == NULL && DIRECT(self)) {
+        if (nargs == 1) {
+            PyObject *arg = args[0];
+            if (arg == Py_True || arg == Py_False || PyLong_CheckExact(arg)) {
+                level = arg == Py_True || (arg != Py_False && PyObject_IsTrue(arg));
+                if (level != self->out && direct_set(self, level) < 0) {
+                    return NULL;
+                }
+                Py_RETURN_NONE;
+            }
+        }
+        else if (nargs == 0) {
+            level = direct_get(self);
+            return level < 0 ? NULL : PyLong_FromLong(level);
+        }
+    }
+#endif
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
         return method_keyword_error(METHOD_NAME("PinBase", "value"), kwnames);
     }
@@ -678,6 +727,15 @@ pin_value(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
 static PyObject *
 pin_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
+#if PY_VERSION_HEX < 0x030C0000
+    PyTypeObject *type = Py_TYPE(self);
+    if (type->tp_call != PyVectorcall_Call) {
+        /* __call__ was assigned on a subclass after pin_new() gave it vectorcall (below):
+         * give the flag up and call what is there now, as Python 3.12 does by itself. */
+        type->tp_flags &= ~Py_TPFLAGS_HAVE_VECTORCALL;
+        return PyObject_Vectorcall(self, args, nargsf, kwnames);
+    }
+#endif
     return pin_value_impl((PinBaseObject *)self, args, PyVectorcall_NARGS(nargsf), kwnames);
 }
 
@@ -695,6 +753,18 @@ pin_toggle(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     long current;
     int status;
 
+#if defined(HAVE_GPIO_V2)
+    if (nargs == 0 && kwnames == NULL && DIRECT(self)) { /* the direct path */
+        int level = self->out;
+        if (level < 0 && (level = direct_get(self)) < 0) {
+            return NULL;
+        }
+        if (direct_set(self, level ^ 1) < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+#endif
     if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
         bind_args(METHOD_NAME("PinBase", "toggle"), 1, args, nargs, kwnames, NULL, names, 1,
                   bound);
@@ -736,7 +806,19 @@ pin_toggle(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
 static PyObject *
 pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PinBaseObject *self = (PinBaseObject *)type->tp_alloc(type, 0);
+    PinBaseObject *self;
+
+#if PY_VERSION_HEX < 0x030C0000
+    /* Before 3.12 a class defined in Python never inherits Py_TPFLAGS_HAVE_VECTORCALL, so
+     * pin(v) on machine.Pin would pack its arguments into a tuple for tp_call. A subclass that
+     * keeps our __call__ (tp_call inherited) gets the flag here; pin_vectorcall() drops it
+     * again if __call__ is assigned later. */
+    if (!(type->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) && type->tp_call == PyVectorcall_Call &&
+        type->tp_vectorcall_offset == offsetof(PinBaseObject, vectorcall)) {
+        type->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+    }
+#endif
+    self = (PinBaseObject *)type->tp_alloc(type, 0);
     if (self == NULL) {
         return NULL;
     }
@@ -744,6 +826,10 @@ pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->line = NULL;
     self->out = -1;
     self->fd = -1;
+#if defined(HAVE_GPIO_V2)
+    self->values.bits = 0;
+    self->values.mask = 1;
+#endif
     return (PyObject *)self;
 }
 

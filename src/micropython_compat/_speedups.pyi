@@ -28,8 +28,9 @@ def ticks_add(ticks: int, delta: int) -> int:
 class PinBase:
     """Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``.
 
-    With ``_fd >= 0`` (a Linux GPIO v2 line request) ``value()``/``toggle()`` use the ioctls
-    directly and raise ``OSError(errno)`` when they fail.
+    With ``_fd >= 0`` (a Linux GPIO v2 line request) ``value()``/``__call__()``/``toggle()``
+    issue ``GPIO_V2_LINE_GET_VALUES``/``SET_VALUES`` on it directly (from a buffer kept in the
+    object, without releasing the GIL) and raise ``device_error(errno)`` when they fail.
     """
 
     _line: Any

@@ -215,10 +215,18 @@ def make_bench() -> Bench:
     raise pytest.UsageError(f"{BENCH_VAR} must be 'sim' or 'gpio-sim', not {kind!r}")
 
 
+#: How long the far end of the bench UART must stay quiet before a UART test starts.
+UART_DRAIN_S = 0.1
+
+
 @pytest.fixture
-def bench() -> Iterator[Bench]:
-    """The bench, with its board active; the board is released after the test."""
+def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
+    """The bench, with its board active; the board is released after the test. Before a UART
+    test (tests/contract/test_uart.py) the far end is drained: bytes an earlier test's UART
+    sent and nobody read wait there (tests/kernel/README.md, "The UART far ends")."""
     made = make_bench()
+    if request.module.__name__.rpartition(".")[2] == "test_uart":
+        made.uart_far_received(UART_DRAIN_S)
     micropython_compat.use_board(made.board_spec)
     try:
         yield made
