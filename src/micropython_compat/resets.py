@@ -74,9 +74,14 @@ def forward_to_main_thread(request: ResetRequest) -> None:
         raise request
     with _lock:
         _pending = request
-    import _thread
+    main = threading.main_thread().ident
+    if signal.getsignal(signal.SIGINT) is _on_sigint and main is not None:
+        # a real signal: it also cuts short a sleep or a blocking read in the main thread
+        signal.pthread_kill(main, signal.SIGINT)
+    else:
+        import _thread
 
-    _thread.interrupt_main()
+        _thread.interrupt_main()
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
