@@ -18,6 +18,7 @@ import pytest
 from gpiod.line import Bias, Direction, Drive, Edge, Value
 from smbus2 import I2cFunc
 
+from micropython_compat import description
 from micropython_compat.backends.linux import create_board, detect_description
 from micropython_compat.backends.linux._errors import group_of
 from micropython_compat.backends.linux.adc import LinuxADC, scale_reading
@@ -302,14 +303,15 @@ def test_the_machine_model_picks_the_description(tmp_path: Path) -> None:
     assert detect_description(tmp_path / "absent") == "linux-generic"
 
 
-def test_the_docs_mapping_file_loads() -> None:
+def test_the_docs_mapping_file_loads(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "raspberry-pi.md").read_text()
     block = text.split("```toml\n", 1)[1].split("```", 1)[0]
     assert 'extends = "raspberry-pi"' in block
-    import tomllib
-
-    data = tomllib.loads(block)
-    assert data["pins"]["GP16"]["line"] == 17
+    mapping = tmp_path / "my-pi.toml"
+    mapping.write_text(block)
+    desc = description.load(mapping)
+    assert desc.raw["pins"]["GP16"]["line"] == 17
+    assert "GP16" in desc.pins
 
 
 def test_choosing_linux_without_gpiod_says_what_to_install() -> None:
