@@ -2,11 +2,15 @@
 
     micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
                            [--max-resets N] [SCRIPT]
+    micropython-compat repl [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
+                            [--uart N | --pty]
     micropython-compat boards
     micropython-compat --version
 
 ``run`` runs a script, or the WiPy boot sequence from a flash folder (see
-``micropython_compat.runner`` for what a run does and its exit statuses). ``boards`` lists the
+``micropython_compat.runner`` for what a run does and its exit statuses). ``repl`` boots the
+same way, then serves MicroPython's REPL on the terminal, or on a board UART (``--pty``: the
+simulated UART bridged to a host pty; see ``micropython_compat.repl``). ``boards`` lists the
 built-in board descriptions and backends, and says which board would be chosen, and why.
 A problem that keeps a run from starting (no such script, a board that can't load, a bad board
 description) is one line on stderr and exit status 2.
@@ -48,19 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     run_cmd.add_argument("script", nargs="?", metavar="SCRIPT", help="the program to run")
-    run_cmd.add_argument("--flash", metavar="DIR", help="host folder behind /flash")
-    run_cmd.add_argument("--sd", metavar="DIR", help="host folder behind /sd")
-    run_cmd.add_argument(
-        "--board",
-        metavar="FILE|sim|linux",
-        help="the board: 'sim', 'linux' or a board description file (default: chosen as "
-        "'micropython-compat boards' shows)",
-    )
-    run_cmd.add_argument(
-        "--virtual-clock",
-        action="store_true",
-        help="run the simulated board on a virtual clock: sleeps take no time",
-    )
+    _add_board_options(run_cmd)
     run_cmd.add_argument(
         "--max-resets",
         type=int,
@@ -69,8 +61,45 @@ def _parser() -> argparse.ArgumentParser:
         help="stop after N restarts (resets, deep sleep wakes); default 100",
     )
 
+    repl_cmd = commands.add_parser(
+        "repl",
+        help="boot, then serve the MicroPython REPL (terminal, or a UART / pty)",
+        description=(
+            "Boot (boot.py, main.py from the flash folder), then serve the WiPy's REPL: "
+            "friendly, paste (Ctrl-E) and raw (Ctrl-A) modes, Ctrl-D soft reset. On a "
+            "terminal Ctrl-] leaves; with --uart/--pty it serves until Ctrl-C. Exit status: "
+            "0 at the end of input, 2 when it can't start, 130 on Ctrl-C."
+        ),
+    )
+    _add_board_options(repl_cmd)
+    where = repl_cmd.add_mutually_exclusive_group()
+    where.add_argument(
+        "--uart", type=int, metavar="N", help="serve on board UART N (115200 baud) instead"
+    )
+    where.add_argument(
+        "--pty",
+        action="store_true",
+        help="serve on the simulated UART 0 bridged to a host pty (its path goes to stderr)",
+    )
+
     commands.add_parser("boards", help="list the boards and say which one would be chosen")
     return parser
+
+
+def _add_board_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--flash", metavar="DIR", help="host folder behind /flash")
+    command.add_argument("--sd", metavar="DIR", help="host folder behind /sd")
+    command.add_argument(
+        "--board",
+        metavar="FILE|sim|linux",
+        help="the board: 'sim', 'linux' or a board description file (default: chosen as "
+        "'micropython-compat boards' shows)",
+    )
+    command.add_argument(
+        "--virtual-clock",
+        action="store_true",
+        help="run the simulated board on a virtual clock: sleeps take no time",
+    )
 
 
 def _boards() -> int:
@@ -102,6 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sd=args.sd,
                 virtual_clock=args.virtual_clock,
                 max_resets=args.max_resets,
+            )
+        if args.command == "repl":
+            from .repl import repl
+
+            return repl(
+                uart=args.uart,
+                pty=args.pty,
+                board=args.board,
+                flash=args.flash,
+                sd=args.sd,
+                virtual_clock=args.virtual_clock,
             )
     except MicroPythonCompatError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

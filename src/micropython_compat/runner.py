@@ -337,9 +337,19 @@ class Runner:
             prepare_flash(runtime.board.storage.flash)
         return runtime
 
-    def _boot(self) -> int | ResetRequest:
-        """Run the program once: the script, or boot.py then the main file."""
-        namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    def add_device_name(self, filename: str) -> None:
+        """Count code compiled under ``filename`` (``'<stdin>'``, say) as the program's."""
+        self._device_names.add(filename)
+        self._verdicts.pop(filename, None)
+
+    def _boot(
+        self, namespace: dict[str, Any] | None = None, *, run_main: bool = True
+    ) -> int | ResetRequest:
+        """Run the program once: the script, or boot.py then the main file (``run_main``
+        false: boot.py only, as the device does when it boots into the raw REPL), with
+        ``namespace`` (default: a fresh one) as their globals."""
+        if namespace is None:
+            namespace = {"__name__": "__main__", "__builtins__": builtins}
         import wipy
 
         wipy._start_if_enabled()  # the device's heartbeat LED blinks from boot
@@ -347,6 +357,8 @@ class Runner:
             if self.script is not None:
                 return self._execute(self.script, str(self.script), namespace)
             status = self._execute_device_file("boot.py", namespace)
+            if not run_main:
+                return status
             main_file = _board.current_runtime().main_file
             return self._execute_device_file(main_file, namespace) or status
         except ResetRequest as request:

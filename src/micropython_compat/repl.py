@@ -1,0 +1,850 @@
+"""``micropython-compat repl``: the WiPy's MicroPython REPL, on a terminal or a serial port.
+
+The REPL speaks the byte protocol of MicroPython 1.8.5's ``pyexec`` over a *console*: the
+process's stdin/stdout (``TerminalConsole``: a terminal is put in raw mode, so control keys
+arrive as bytes and the REPL echoes what is typed, as the device does) or one of the board's
+UARTs (``PortConsole``; on the simulated board ``--pty`` bridges it to a host pseudo terminal
+that serial tools such as ``screen``, pyserial or ``ampy`` open like a real WiPy's port).
+
+What happens, as on the device:
+
+* the board boots: ``boot.py`` then (in the friendly REPL) ``main.py`` run from the flash folder,
+  sharing their globals with the REPL; when ``main.py`` ends or raises, the REPL starts;
+* friendly REPL: banner ``MicroPython v1.8.5 on 2016-10-17; WiPy with CC3200`` and
+  ``Type "help()" for more information.``, prompts ``>>> `` and ``... ``, auto-indent after a
+  line ending in ``:``, results echoed with ``repr`` (and kept in ``_``), exceptions printed as
+  MicroPython prints them. Keys: Ctrl-A raw REPL, Ctrl-B banner, Ctrl-C cancel the line (or
+  interrupt running code with ``KeyboardInterrupt``), Ctrl-D soft reset, Ctrl-E paste mode
+  (``paste mode; Ctrl-C to cancel, Ctrl-D to finish``, prompt ``=== ``; the text is run as a
+  file);
+* raw REPL (Ctrl-A): ``raw REPL; CTRL-B to exit``, then ``>``; code ends with Ctrl-D, the
+  REPL answers ``OK``, runs it, sends its output, ``\\x04``, the exception text if it raised,
+  ``\\x04`` and the next ``>``. Ctrl-D on an empty buffer is a soft reset; Ctrl-B goes back;
+* soft reset (Ctrl-D, ``sys.exit()``): ``PYB: soft reboot``, every peripheral is
+  deinitialised, ``machine.reset_cause()`` is ``SOFT_RESET``, boot.py (and main.py in the
+  friendly REPL) run again; the REPL stays in the mode it was in. ``machine.reset()`` and the
+  watchdog restart the same way with their own cause.
+
+Output is "cooked" as on the device: ``\\n`` goes out as ``\\r\\n``. Differences from the device
+(history, Tab completion, ``\\n`` taken as Enter for piped input) are in docs/differences.md.
+The REPL ends at the end of its input (a closed pipe), on Ctrl-] from a terminal, or on SIGINT
+(host Ctrl-C) while no code runs; every thread and descriptor it opened is released then.
+"""
+
+from __future__ import annotations
+
+import builtins
+import codeop
+import contextlib
+import io
+import os
+import re
+import select
+import signal
+import sys
+import termios
+import threading
+import time
+import tty
+import warnings
+from typing import Any, Callable, Union
+
+from . import board as _board
+from .hal import UARTPort
+from .resets import DeepSleep, ResetRequest, SoftReset
+from .runner import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, BoardArg, RunError, Runner
+from .runtime import Runtime
+from .tracebacks import format_exception
+
+__all__ = [
+    "PortConsole",
+    "Repl",
+    "TerminalConsole",
+    "banner",
+    "console_for",
+    "repl",
+]
+
+STDIN_NAME = "<stdin>"
+CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = 1, 2, 3, 4, 5
+QUIT = 0x1D  # Ctrl-]: leave the REPL (terminal only; the device has no such key)
+EOF = -1
+_POLL_S = 0.05  # the longest any wait in the REPL lasts before it looks again
+_JOIN_S = 2.0
+_ABSORB_S = 0.5
+_BACKSPACE = (0x08, 0x7F)
+_BURST = 1 << 16
+_COMPOUND = re.compile(r"(@|(class|def|for|if|try|while|with|async)\b)")
+
+Key = int  # a control key (CTRL_*), or EOF
+ReadResult = Union[str, Key]
+
+
+def banner() -> str:
+    """The friendly REPL's banner, from what ``uos.uname()`` reports."""
+    import uos
+
+    info = uos.uname()
+    return f'MicroPython {info.version}; {info.machine}\r\nType "help()" for more information.\r\n'
+
+
+# --------------------------------------------------------------------------------- consoles
+
+
+class _Console:
+    """Bytes in (gathered by one reader thread) and out. Subclasses supply ``_wait_input``,
+    ``_read_input``, ``_send`` and ``_release``."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._buffer = bytearray()
+        self._eof = False
+        self._closed = False
+        self._wake_r, self._wake_w = os.pipe()
+        #: Called (reader thread) when Ctrl-C arrives; true if it was taken as an interrupt.
+        self.on_interrupt: Callable[[], bool] | None = None
+        self.quit_key: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._reader, name="micropython-compat REPL input", daemon=True
+        )
+        self._thread.start()
+
+    # -- reader thread -----------------------------------------------------------------------
+    def _input_fd(self) -> int:
+        raise NotImplementedError
+
+    def _read_input(self) -> bytes | None:
+        """Bytes that are waiting (``b''`` none after all, ``None`` at end of input)."""
+        raise NotImplementedError
+
+    def _reader(self) -> None:
+        while not self._closed:
+            try:
+                ready, _, _ = select.select([self._input_fd(), self._wake_r], [], [], _POLL_S)
+            except (OSError, ValueError):
+                ready, data = [], None
+                self._finish()
+                return
+            if self._wake_r in ready:
+                return
+            if not ready:
+                continue
+            try:
+                data = self._read_input()
+            except (OSError, ValueError):
+                data = None
+            if data is None:
+                self._finish()
+                return
+            self._deliver(data)
+
+    def _finish(self) -> None:
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    def _deliver(self, data: bytes) -> None:
+        if CTRL_C in data and self.on_interrupt is not None:
+            index = data.index(CTRL_C)
+            if self.on_interrupt():
+                data = data[:index] + data[index + 1 :]
+        if data:
+            with self._cond:
+                self._buffer += data
+                self._cond.notify_all()
+
+    # -- REPL side ---------------------------------------------------------------------------
+    def read_byte(self) -> int:
+        """The next input byte, waiting for it; ``EOF`` when the input has ended."""
+        with self._cond:
+            while not self._buffer:
+                if self._eof or self._closed:
+                    return EOF
+                self._cond.wait(_POLL_S)
+            byte = self._buffer[0]
+            del self._buffer[0]
+        if byte == self.quit_key:
+            return EOF
+        return byte
+
+    def write(self, data: bytes) -> None:
+        """Send ``data`` as it is."""
+        if data and not self._closed:
+            self._send(data)
+
+    def _send(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop the reader thread and release what the console opened. Idempotent."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            self._cond.notify_all()
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(_JOIN_S)
+        self._release()
+        for fd in (self._wake_r, self._wake_w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _release(self) -> None:
+        """Put back what the console changed (terminal modes, bridges)."""
+
+
+class TerminalConsole(_Console):
+    """The REPL on file descriptors (default: this process's stdin and stdout). A terminal
+    is put in raw mode (and restored at ``close()``); Ctrl-] then ends the REPL."""
+
+    def __init__(self, in_fd: int | None = None, out_fd: int | None = None) -> None:
+        super().__init__()
+        self._in = sys.stdin.fileno() if in_fd is None else in_fd
+        self._out = sys.stdout.fileno() if out_fd is None else out_fd
+        self._saved_mode: list[Any] | None = None
+        if os.isatty(self._in):
+            self._saved_mode = termios.tcgetattr(self._in)
+            tty.setraw(self._in)
+            self.quit_key = QUIT
+        self.start()
+
+    def _input_fd(self) -> int:
+        return self._in
+
+    def _read_input(self) -> bytes | None:
+        try:
+            data = os.read(self._in, 4096)
+        except BlockingIOError:
+            return b""
+        return data or None
+
+    def _send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self._out, view)
+            except BlockingIOError:
+                select.select([], [self._out], [], _POLL_S)
+                continue
+            except OSError:  # the reader went away: nothing more can be shown
+                return
+            view = view[written:]
+
+    def _release(self) -> None:
+        if self._saved_mode is not None:
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self._in, termios.TCSADRAIN, self._saved_mode)
+            self._saved_mode = None
+
+
+class PortConsole(_Console):
+    """The REPL on a board UART (``hal.UARTPort``), set to 115200 baud 8N1 as the WiPy's
+    REPL UART. ``pty=True`` (simulated board) bridges the port to a host pseudo terminal:
+    its path is ``pty_path``. Raises ``ValueError`` if the port can't be bridged."""
+
+    def __init__(self, port: UARTPort, *, pty: bool = False) -> None:
+        super().__init__()
+        self.port = port
+        self.pty_path: str | None = None
+        # A host pty hands over whole bursts at once, where a real line paces them at the baud
+        # rate while the firmware drains them: a simulated port's RX ring must hold a burst.
+        self._saved_ring = getattr(port, "rx_buffer_size", None)
+        if isinstance(self._saved_ring, int):
+            port.rx_buffer_size = max(self._saved_ring, _BURST)  # type: ignore[attr-defined]
+        try:
+            port.configure(115200, 8, None, 1)
+            if pty:
+                bridge = getattr(port, "bridge_pty", None)
+                if bridge is None:
+                    raise ValueError("--pty needs the simulated board's UART")
+                self.pty_path = bridge()
+        except BaseException:
+            super().close()
+            raise
+        self.start()
+
+    def _input_fd(self) -> int:
+        return self.port.fileno()
+
+    def _read_input(self) -> bytes | None:
+        count = self.port.waiting()
+        return self.port.read(count, 0) if count else b""
+
+    def _send(self, data: bytes) -> None:
+        self.port.write(data)
+
+    def _release(self) -> None:
+        if isinstance(self._saved_ring, int):
+            self.port.rx_buffer_size = self._saved_ring  # type: ignore[attr-defined]
+
+
+# -------------------------------------------------------------------------- stdin / stdout
+
+
+class _ConsoleOut(io.TextIOBase):
+    """``sys.stdout`` in the REPL: text (or bytes, as MicroPython's ``sys.stdout.write``
+    takes) goes to the console with ``\\n`` sent as ``\\r\\n``."""
+
+    def __init__(self, repl: Repl) -> None:
+        super().__init__()
+        self._repl = repl
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: Any) -> int:
+        data = bytes(text) if isinstance(text, (bytes, bytearray, memoryview)) else None
+        if data is None:
+            data = str(text).encode("utf-8", "replace")
+        self._repl.emit(data.replace(b"\n", b"\r\n"), program=True)
+        return len(text)
+
+
+class _ConsoleIn(io.TextIOBase):
+    """``sys.stdin`` in the REPL: ``readline()`` reads an echoed line from the console (what
+    ``input()`` uses), ``read(n)`` takes ``n`` characters as they come."""
+
+    def __init__(self, repl: Repl) -> None:
+        super().__init__()
+        self._repl = repl
+
+    encoding = "utf-8"
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        result = self._repl.read_line("")
+        if isinstance(result, str):
+            return result + "\n"
+        if result == CTRL_C:
+            raise KeyboardInterrupt
+        return ""
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            return self.readline()
+        chars = []
+        for _ in range(size):
+            byte = self._repl.console.read_byte()
+            if byte == EOF:
+                break
+            chars.append(chr(byte))
+        return "".join(chars)
+
+
+def _device_help(*args: Any) -> None:
+    """``help()``: what the device prints, briefly; ``help(obj)``: the object's members."""
+    if not args:
+        print(
+            "Welcome to MicroPython on the WiPy (micropython-compat)!\n\n"
+            "Control keys: CTRL-A raw REPL, CTRL-B friendly REPL, CTRL-C interrupt,\n"
+            "CTRL-D soft reset, CTRL-E paste mode.\n\n"
+            "For the modules, try help(machine) after import machine."
+        )
+        return
+    obj = args[0]
+    print(f"object {obj!r} is of type {type(obj).__name__}")
+    for name in dir(obj):
+        if not name.startswith("_"):
+            print(f"  {name} -- {getattr(obj, name, None)!r}")
+
+
+# ---------------------------------------------------------------------------------- the REPL
+
+FRIENDLY = "friendly"
+RAW = "raw"
+
+
+class Repl:
+    """One REPL session on ``console`` (made by ``make_console(runtime)`` once the board is
+    up), around a ``Runner`` for the boot sequence, resets and the program's environment.
+
+    ``serve()`` runs it and returns the exit status: 0 at the end of input, 130 on SIGINT
+    with no code running, 1 after ``max_resets`` resets in a row without any input.
+    """
+
+    def __init__(
+        self,
+        make_console: Callable[[Runtime], _Console],
+        *,
+        board: BoardArg = None,
+        flash: str | os.PathLike[str] | None = None,
+        sd: str | os.PathLike[str] | None = None,
+        virtual_clock: bool = False,
+        max_resets: int = 100,
+        notes: Any = None,
+    ) -> None:
+        self._make_console = make_console
+        self.runner = Runner(
+            board=board,
+            flash=flash,
+            sd=sd,
+            virtual_clock=virtual_clock,
+            max_resets=max_resets,
+            notes=notes,
+        )
+        self.runner.add_device_name(STDIN_NAME)
+        self.mode = FRIENDLY
+        self._console: _Console | None = None
+        self._exec_lock = threading.Lock()
+        self._executing = False
+        self._interrupt_sent = False
+        self._after_cr = False
+        self._resets_in_a_row = 0
+
+    @property
+    def console(self) -> _Console:
+        if self._console is None:
+            raise RuntimeError("the REPL is not running")
+        return self._console
+
+    # -- output ------------------------------------------------------------------------------
+    def emit(self, data: bytes, *, program: bool = False) -> None:
+        """Send ``data`` to the console (and to a ``uos.dupterm`` stream on another port: the
+        program's own output reaches that stream through ``uos``)."""
+        console = self.console
+        stream = _dupterm_stream()
+        same_port = stream is not None and getattr(stream, "_port", None) is getattr(
+            console, "port", False
+        )
+        if not (program and same_port):
+            console.write(data)
+        if stream is not None and not program and not same_port:
+            with contextlib.suppress(Exception):
+                stream.write(data)
+
+    def _out(self, text: str) -> None:
+        self.emit(text.encode("utf-8", "replace"))
+
+    # -- input -------------------------------------------------------------------------------
+    def _read_byte(self) -> int:
+        byte = self.console.read_byte()
+        if byte == EOF:
+            return byte
+        self._resets_in_a_row = 0
+        return byte
+
+    def read_line(self, prompt: str, indent: str = "") -> ReadResult:
+        """Show ``prompt`` (and ``indent``, pre-typed), read one edited line with echo.
+
+        Returns the line (without its end), or a control key: ``CTRL_A``..``CTRL_E`` typed
+        on an empty line (Ctrl-D also when only the indent is there), ``CTRL_C`` anywhere,
+        ``EOF`` at the end of input.
+        """
+        self._out(prompt + indent)
+        line = indent
+        escape = 0
+        while True:
+            byte = self._read_byte()
+            if byte == EOF:
+                return EOF
+            after_cr, self._after_cr = self._after_cr, byte == 0x0D
+            if escape == 1:  # an escape sequence (arrow keys: ESC [ A) is swallowed
+                escape = 2 if byte in (0x5B, 0x4F) else 0
+                continue
+            if escape == 2:
+                escape = 0 if 0x40 <= byte <= 0x7E else 2
+                continue
+            if byte == 0x1B:
+                escape = 1
+            elif byte in (0x0D, 0x0A):
+                if byte == 0x0A and after_cr:
+                    continue  # the \n of a \r\n
+                self._out("\r\n")
+                return line
+            elif byte == CTRL_C:
+                return CTRL_C
+            elif CTRL_A <= byte <= CTRL_E and (
+                not line or (byte == CTRL_D and not line.strip(" "))
+            ):
+                return byte
+            elif byte in _BACKSPACE:
+                if line:
+                    count = 4 if len(line) >= 4 and not line.strip(" ") else 1
+                    line = line[:-count]
+                    self._out("\b" * count + " " * count + "\b" * count)
+            elif byte >= 0x20:
+                char = chr(byte)
+                line += char
+                self._out(char)
+
+    # -- running code ------------------------------------------------------------------------
+    def _take_interrupt(self) -> bool:
+        """Reader thread: Ctrl-C arrived. While code runs it raises ``KeyboardInterrupt`` in
+        the main thread (true); otherwise it stays input (false)."""
+        with self._exec_lock:
+            if not self._executing:
+                return False
+            self._interrupt_sent = True
+            # A real signal (not _thread.interrupt_main) also cuts a blocking sleep short.
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            return True
+
+    def _execute(self, source: str, mode: str, namespace: dict[str, Any]) -> ResetRequest | None:
+        """Compile and run ``source`` (``'single'``: echo results; ``'exec'``: as a file);
+        print what it raises. Returns the reset it asked for (``sys.exit()`` is a soft
+        reset), else ``None``."""
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                code = compile(source, STDIN_NAME, mode, dont_inherit=True)
+        except (SyntaxError, ValueError, OverflowError) as exc:
+            self._report(_syntax_error_text(exc))
+            return None
+        error: BaseException | None = None
+        request: ResetRequest | None = None
+        late = False
+        saved_hook = sys.displayhook
+        sys.displayhook = _displayhook
+        try:
+            with self._exec_lock:
+                self._executing, self._interrupt_sent = True, False
+            try:
+                exec(code, namespace)
+            finally:
+                with self._exec_lock:
+                    self._executing = False
+                    late, self._interrupt_sent = self._interrupt_sent, False
+            if late:
+                _absorb_interrupt()
+        except SystemExit:
+            request = SoftReset()
+        except ResetRequest as exc:
+            request = exc
+        except KeyboardInterrupt as exc:
+            with self._exec_lock:
+                self._interrupt_sent = False
+            error = exc
+        except Exception as exc:
+            error = exc
+        finally:
+            sys.displayhook = saved_hook
+        self._report(None if error is None else format_exception(self.runner._own_frames(error)))
+        return request
+
+    def _report(self, error_text: str | None) -> None:
+        """End a run: the exception's text if any; in the raw REPL framed by ``\\x04``s."""
+        if self.mode == RAW:
+            self._out("\x04")
+        if error_text:
+            self._out(error_text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        if self.mode == RAW:
+            self._out("\x04")
+
+    # -- the two REPLs -----------------------------------------------------------------------
+    def _friendly(self, namespace: dict[str, Any]) -> ResetRequest | str | None:
+        """Run the friendly REPL: returns a reset, ``RAW`` (Ctrl-A) or ``None`` (EOF)."""
+        self._out(banner())
+        while True:
+            result = self.read_line(">>> ")
+            if result == EOF:
+                return None
+            if result == CTRL_A:
+                self._out("\r\n")
+                return RAW
+            if result == CTRL_B:
+                self._out("\r\n" + banner())
+                continue
+            if result in (CTRL_C,):
+                self._out("\r\n")
+                continue
+            if result == CTRL_D:
+                self._out("\r\n")
+                return SoftReset()
+            if result == CTRL_E:
+                source = self._paste()
+                if source is None:
+                    continue
+                if source == EOF:
+                    return None
+                mode = "exec"
+            else:
+                assert isinstance(result, str)
+                if not result:
+                    continue
+                more = self._continue(result)
+                if more is None:
+                    continue
+                if more == EOF:
+                    return None
+                source, mode = more, "single"
+            assert isinstance(source, str)
+            request = self._execute(source, mode, namespace)
+            if request is not None:
+                return request
+
+    def _continue(self, source: str) -> str | int | None:
+        """Read ``... `` lines while ``source`` is incomplete; ``None`` if Ctrl-C cancelled,
+        ``EOF`` at the end of input."""
+        while _needs_more(source):
+            source += "\n"
+            line = self.read_line("... ", _auto_indent(source))
+            if line == EOF:
+                return EOF
+            if line == CTRL_C:
+                self._out("\r\n")
+                return None
+            if line == CTRL_D:
+                break
+            if isinstance(line, str):
+                source += line
+        return source
+
+    def _paste(self) -> str | int | None:
+        """Paste mode: text up to Ctrl-D (``None`` after Ctrl-C, ``EOF`` at end of input)."""
+        self._out("\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ")
+        text = bytearray()
+        after_cr = False
+        while True:
+            byte = self._read_byte()
+            if byte == EOF:
+                return EOF
+            if byte == CTRL_C:
+                self._out("\r\n")
+                return None
+            if byte == CTRL_D:
+                self._out("\r\n")
+                return text.decode("utf-8", "replace")
+            text.append(byte)
+            if byte == 0x0D or (byte == 0x0A and not after_cr):
+                self._out("\r\n=== ")
+            elif byte != 0x0A:
+                self.emit(bytes([byte]))
+            after_cr = byte == 0x0D
+
+    def _raw(self, namespace: dict[str, Any]) -> ResetRequest | str | None:
+        """Run the raw REPL: returns a reset, ``FRIENDLY`` (Ctrl-B) or ``None`` (EOF)."""
+        self._out("raw REPL; CTRL-B to exit\r\n")
+        while True:
+            self._out(">")
+            buffer = bytearray()
+            while True:
+                byte = self._read_byte()
+                if byte == EOF:
+                    return None
+                if byte == CTRL_A:
+                    self._out("raw REPL; CTRL-B to exit\r\n>")
+                    buffer.clear()
+                elif byte == CTRL_B:
+                    self._out("\r\n")
+                    return FRIENDLY
+                elif byte == CTRL_C:
+                    buffer.clear()
+                elif byte == CTRL_D:
+                    break
+                else:
+                    buffer.append(byte)
+            self._out("OK")
+            if not buffer:
+                self._out("\r\n")
+                return SoftReset()
+            request = self._execute(buffer.decode("utf-8", "replace"), "exec", namespace)
+            if request is not None:
+                return request
+
+    # -- the session -------------------------------------------------------------------------
+    def serve(self) -> int:
+        """Boot, run the REPL until its input ends; return the exit status.
+
+        Raises ``RunError``, ``BoardUnavailable`` or ``BoardDescriptionError`` when the board
+        (or the console) can't start.
+        """
+        runner = self.runner
+        saved = (sys.stdout, sys.stdin, builtins.help)
+        try:
+            runtime = runner._start()
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+            self._console = self._make_console(runtime)
+            self._console.on_interrupt = self._take_interrupt
+            sys.stdout = _ConsoleOut(self)
+            sys.stdin = _ConsoleIn(self)
+            setattr(builtins, "help", _device_help)  # noqa: B010 - mypy types help as _Helper
+            with runner._environment(runtime):
+                return self._session(runtime)
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+        finally:
+            sys.stdout, sys.stdin, builtins.help = saved
+            if self._console is not None:
+                self._console.close()
+            _board.release_board()
+
+    def _session(self, runtime: Runtime) -> int:
+        while True:
+            namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+            outcome: Any = runner_boot(self.runner, namespace, self.mode == FRIENDLY)
+            while not isinstance(outcome, ResetRequest):
+                try:
+                    outcome = self._repl_once(namespace)
+                except ResetRequest as request:  # from another thread (watchdog, irq)
+                    outcome = request
+                except KeyboardInterrupt:
+                    if self._consume_late_interrupt():
+                        continue
+                    raise
+                if outcome is None:
+                    return EXIT_OK
+            if isinstance(outcome, DeepSleep) and not self._sleep(runtime):
+                return EXIT_OK
+            self._resets_in_a_row += 1
+            if self._resets_in_a_row > self.runner.max_resets:
+                self.runner._note(f"stopped after {self.runner.max_resets} resets in a row")
+                return EXIT_ERROR
+            runtime = self.runner._restart(runtime, outcome)
+
+    def _repl_once(self, namespace: dict[str, Any]) -> ResetRequest | None:
+        """Run the REPL in its current mode until it resets (returned) or input ends."""
+        while True:
+            result = self._raw(namespace) if self.mode == RAW else self._friendly(namespace)
+            if result is None or isinstance(result, ResetRequest):
+                return result
+            self.mode = result
+
+    def _consume_late_interrupt(self) -> bool:
+        """Whether a ``KeyboardInterrupt`` outside running code came from a Ctrl-C byte."""
+        with self._exec_lock:
+            late, self._interrupt_sent = self._interrupt_sent, False
+        return late
+
+    def _sleep(self, runtime: Runtime) -> bool:
+        """Deep sleep from the REPL: wait for a wake source; false if none can wake it."""
+        if self.runner._sleep_until_woken(runtime):
+            return True
+        self.runner._note("deep sleep with no wake source left: the board sleeps on")
+        return False
+
+
+def runner_boot(runner: Runner, namespace: dict[str, Any], run_main: bool) -> Any:
+    """Boot (boot.py, and main.py when ``run_main``); a reset request, else ``None``."""
+    outcome = runner._boot(namespace, run_main=run_main)
+    return outcome if isinstance(outcome, ResetRequest) else None
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _dupterm_stream() -> Any:
+    uos = sys.modules.get("uos")
+    return None if uos is None else uos.dupterm()
+
+
+def _displayhook(value: Any) -> None:
+    """What the REPL prints for an expression statement: its ``repr``; kept in ``_``."""
+    if value is None:
+        return
+    builtins._ = None  # type: ignore[attr-defined]
+    sys.stdout.write(repr(value) + "\n")
+    builtins._ = value  # type: ignore[attr-defined]
+
+
+def _absorb_interrupt() -> None:
+    """A Ctrl-C sent as the code ended: take its ``KeyboardInterrupt`` here (bounded)."""
+    deadline = time.monotonic() + _ABSORB_S
+    with contextlib.suppress(KeyboardInterrupt):
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+def _needs_more(source: str) -> bool:
+    """Whether the friendly REPL reads another ``... `` line: an unfinished bracket, string
+    or backslash line (as ``codeop`` finds), or a compound statement whose last line isn't
+    empty (as MicroPython decides)."""
+    if not source.strip():
+        return False
+    if _COMPOUND.match(source) and not source.endswith("\n"):
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return codeop.compile_command(source, STDIN_NAME, "single") is None
+    except (SyntaxError, ValueError, OverflowError):
+        return False
+
+
+def _auto_indent(source: str) -> str:
+    """The indent MicroPython types for the next line of ``source`` (which ends in ``\\n``):
+    the previous line's, one level more after a ``:``; none after two blank lines."""
+    lines = source[:-1].split("\n")
+    previous = lines[-1]
+    if len(lines) > 1 and not previous.strip(" ") and not lines[-2].strip(" "):
+        return ""
+    level = (len(previous) - len(previous.lstrip(" "))) // 4
+    if previous.endswith(":"):
+        level += 1
+    return "    " * level
+
+
+def _syntax_error_text(exc: BaseException) -> str:
+    """How MicroPython reports a compile error of REPL input (``\\r\\n`` line ends)."""
+    line = getattr(exc, "lineno", None) or 1
+    if isinstance(exc, IndentationError):
+        message = (exc.msg or "").split(" after ")[0]
+        name = "IndentationError"
+    elif isinstance(exc, SyntaxError):
+        message, name = "invalid syntax", "SyntaxError"
+    else:
+        message, name = str(exc), type(exc).__name__
+    return (
+        "Traceback (most recent call last):\r\n"
+        f'  File "{STDIN_NAME}", line {line}\r\n'
+        f"{name}: {message}\r\n"
+    )
+
+
+def console_for(uart: int | None = None, *, pty: bool = False) -> Callable[[Runtime], _Console]:
+    """What makes the REPL's console: stdin/stdout (``uart`` ``None`` and no ``pty``), or
+    board UART ``uart`` (default 0), bridged to a host pty with ``pty`` (its path is printed
+    on stderr: ``micropython-compat: REPL on UART0: /dev/pts/N``)."""
+    if uart is None and not pty:
+        return lambda runtime: TerminalConsole()
+    port_id = 0 if uart is None else uart
+
+    def make(runtime: Runtime) -> _Console:
+        if port_id not in runtime.board.description.bus_ids("uart"):
+            raise RunError(f"the board has no UART {port_id}")
+        try:
+            console = PortConsole(runtime.board.uart(port_id), pty=pty)
+        except ValueError as exc:
+            raise RunError(str(exc)) from None
+        if console.pty_path is not None:
+            print(f"micropython-compat: REPL on UART{port_id}: {console.pty_path}", file=sys.stderr)
+            sys.stderr.flush()
+        return console
+
+    return make
+
+
+def repl(
+    *,
+    uart: int | None = None,
+    pty: bool = False,
+    board: BoardArg = None,
+    flash: str | os.PathLike[str] | None = None,
+    sd: str | os.PathLike[str] | None = None,
+    virtual_clock: bool = False,
+    max_resets: int = 100,
+) -> int:
+    """Serve the REPL (see the module docstring) and return its exit status.
+
+    Raises ``RunError``, ``BoardUnavailable``, ``BoardDescriptionError`` when the board can't
+    start or the console can't be made (``RunError``: no such UART, ``pty`` on a board
+    without a simulated UART).
+    """
+    return Repl(
+        console_for(uart, pty=pty),
+        board=board,
+        flash=flash,
+        sd=sd,
+        virtual_clock=virtual_clock,
+        max_resets=max_resets,
+    ).serve()
