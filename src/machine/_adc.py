@@ -7,6 +7,7 @@ description's ``[adc] channels``); creating a channel switches its pin to analog
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +19,6 @@ from ._pin import Pin
 
 __all__ = ["ADC", "ADCChannel"]
 
-_ENODEV = 19  # "resource not available"
-_EPERM = 1  # "the requested operation is not possible"
 _BITS = 12  # the only resolution the WiPy's ADC accepts
 _MISSING: Any = object()
 
@@ -48,7 +47,7 @@ class ADC:
 
     def __new__(cls, id: Any = 0, *, bits: Any = _BITS) -> ADC:
         if _as_int(id) != 0:
-            raise device_error(_ENODEV)
+            raise device_error(errno.ENODEV)
         _check_bits(bits)
         runtime = current_runtime()
         return runtime.state("machine.ADC", lambda: cls._create(runtime.board.adc()))
@@ -93,7 +92,7 @@ class ADC:
         else:
             number = _channel_of(pin, channels)
         if not self._enabled:
-            raise device_error(_EPERM)
+            raise device_error(errno.EPERM)
         channel = self._channels.get(number)
         if channel is None:
             channel = self._channels[number] = ADCChannel._create(
@@ -144,7 +143,7 @@ class ADCChannel:
     def init(self) -> None:
         """Enable the channel again; ``OSError(EPERM)`` if the ADC is disabled."""
         if not self._adc._enabled:
-            raise device_error(_EPERM)
+            raise device_error(errno.EPERM)
         self._enabled = True
 
     def deinit(self) -> None:
@@ -154,7 +153,7 @@ class ADCChannel:
     def value(self) -> int:
         """Read the channel: 0..4095. ``OSError(EPERM)`` if it (or the ADC) is disabled."""
         if not (self._enabled and self._adc._enabled):
-            raise device_error(_EPERM)
+            raise device_error(errno.EPERM)
         return int(self._adc._block.read(self._id))
 
     def __call__(self) -> int:

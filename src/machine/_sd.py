@@ -9,6 +9,7 @@ after ``deinit()``.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,6 @@ from ._pin import Pin
 
 __all__ = ["SD"]
 
-_EPERM = 1  # "the requested operation is not possible"
-_EIO = 5  # "the requested operation failed": no card
-_ENODEV = 19  # "resource not available"
 _MISSING: Any = object()
 # The SD signals, in the order the pins are given, as their alternate functions are named.
 _SIGNALS = ("CLK", "CMD", "DAT0")
@@ -84,7 +82,7 @@ class SD:
                 pin.init(Pin.ALT, Pin.PULL_UP, alt=alt)
         if runtime.board.storage.sd is None:
             self._enabled = False
-            raise device_error(_EIO)
+            raise device_error(errno.EIO)
         self._enabled = True
 
     def deinit(self) -> None:
@@ -97,10 +95,10 @@ class SD:
         Raises ``OSError(EPERM)`` when the SD is not enabled and ``OSError(EIO)`` when the
         board has no card."""
         if not self._enabled:
-            raise device_error(_EPERM)
+            raise device_error(errno.EPERM)
         root = current_runtime().board.storage.sd
         if root is None:
-            raise device_error(_EIO)
+            raise device_error(errno.EIO)
         return root
 
     def __repr__(self) -> str:
@@ -111,7 +109,7 @@ def _check_id(id: Any) -> int:
     if not isinstance(id, int):
         raise TypeError(f"can't convert {type(id).__name__} to int")
     if int(id) not in current_runtime().board.description.bus_ids("sd"):
-        raise device_error(_ENODEV)
+        raise device_error(errno.ENODEV)
     return int(id)
 
 

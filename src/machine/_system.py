@@ -17,6 +17,7 @@ Power modes, as emulated (the differences from the device are in docs/difference
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import random
 from typing import Any, Callable, NoReturn
@@ -49,7 +50,6 @@ __all__ = [
     "wake_reason",
 ]
 
-_ETIMEDOUT = 110
 _UNIQUE_ID_BYTES = 6
 _RNG_LIMIT = 1 << 24
 _POLL_S = 0.001
@@ -226,9 +226,9 @@ def time_pulse_us(pin: Any, pulse_level: Any, timeout_us: Any = 1_000_000) -> in
     if line.value() != level:
         while line.value() != level:
             if ticks_diff(start, ticks_us()) >= timeout_us:
-                raise device_error(_ETIMEDOUT)
+                raise device_error(errno.ETIMEDOUT)
         start = ticks_us()
     while line.value() == level:
         if ticks_diff(start, ticks_us()) >= timeout_us:
-            raise device_error(_ETIMEDOUT)
+            raise device_error(errno.ETIMEDOUT)
     return int(ticks_diff(start, ticks_us()))

@@ -15,6 +15,7 @@ What the firmware does, and so what this class does:
 
 from __future__ import annotations
 
+import errno
 import threading
 from typing import Any, Optional
 
@@ -30,8 +31,6 @@ __all__ = ["UART"]
 
 _MISSING: Any = object()
 
-_EPERM = 1
-_ENODEV = 19
 
 #: The firmware's timeouts count frames of 11 bits; a read waits 2 frames x 8 per character.
 _FIRMWARE_FRAME_BITS = 11
@@ -118,7 +117,7 @@ class UART:
         runtime = current_runtime()
         uart_id = _choose_id(id, pins)
         if uart_id not in runtime.board.description.bus_ids("uart"):
-            raise device_error(_ENODEV)
+            raise device_error(errno.ENODEV)
         uarts: dict[int, UART] = runtime.state("machine.UART", dict)
         self = uarts.get(uart_id)
         if self is None:
@@ -262,7 +261,7 @@ class UART:
     def _check(self) -> UARTPort:
         port = self._port
         if not self._baudrate or port is None:
-            raise device_error(_EPERM)
+            raise device_error(errno.EPERM)
         return port
 
     # -- timing ------------------------------------------------------------------------------
