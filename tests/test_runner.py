@@ -618,3 +618,24 @@ def test_deepsleep_on_the_real_clock_waits_for_the_rtc_alarm(tmp_path, capsys):
     status, notes = run_script(script, virtual_clock=False)
     assert (status, capsys.readouterr().out) == (0, "0 0\n3 3\n")
     assert "waiting for a wake source" in notes
+
+
+def test_the_benchs_uart_wiring_survives_a_reset(tmp_path, capsys):
+    board_file = write(tmp_path, "board.toml", 'extends = "wipy"\n[sim]\nuart_loopback = [1]\n')
+    flash = tmp_path / "flash"
+    write(
+        flash,
+        "main.py",
+        """\
+        import machine
+        from machine import UART
+        u = UART(1, 9600)
+        u.write('x')
+        print(machine.reset_cause(), u.read(1))
+        if machine.reset_cause() != machine.HARD_RESET:
+            machine.reset()
+        """,
+    )
+    status, _ = run_flash(flash, board=str(board_file))
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == ["0 b'x'", "1 b'x'"]

@@ -131,7 +131,7 @@ class SimBoard:
     def close(self) -> None:
         self.watchdog_device.close()
         for uart in self._uart.values():
-            uart.close()
+            uart.shutdown()
         self.gpio.close()
         self.clock.close()
         for folder in self._tempdirs:

@@ -176,7 +176,17 @@ class SimUART:
             self._callback = callback
 
     def close(self) -> None:
-        """Stop pacing and every pty bridge, close the pipe, forget received bytes. Idempotent."""
+        """The program lets go of the port (``hal.UARTPort.close``, e.g. at a reset): its
+        callback and the bytes it didn't read are dropped. The port stays usable, and what
+        the bench wired to it (loopback, peer, pty bridges) stays in place."""
+        with self._lock:
+            self._callback = None
+            self._rx.clear()
+            self._pipe.set(False)
+
+    def shutdown(self) -> None:
+        """The board goes away: stop pacing and every pty bridge, close the pipe, forget
+        received bytes. Idempotent."""
         with self._lock:
             self._closed = True
             self._callback = None
