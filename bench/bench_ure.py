@@ -1,15 +1,28 @@
 """Benchmark: ure match/search against CPython's re on patterns both support.
 
-Run: python bench/bench_ure.py   (prints the time per call and ure's speed relative to re;
-the issue's target is >= 0.8x re's speed).
+Run ``python bench/bench_ure.py [--repeat N]``. Each mode runs in its own subprocess: the C one
+(``MICROPYTHON_COMPAT_PURE`` unset, so ``ure`` uses ``micropython_compat._speedups``) and the
+pure one (``MICROPYTHON_COMPAT_PURE=1``). Each process times ``re`` and ``ure`` on the same
+cases, through a compiled pattern's bound ``match``/``search`` (``f(subject)``) and through the
+module functions (``f(pattern, subject)``), as plain timeit statements: timeit's best of
+``--repeat`` runs divided by the loop count, its own loop overhead included. A speed ratio is
+``re``'s time over ``ure``'s, both from the same process. The issue's target is ure at least
+0.8x re's speed; the script prints PASS/FAIL for the C mode and exits 0 either way.
 """
 
 from __future__ import annotations
 
-import re
+import argparse
+import json
+import os
+import subprocess
+import sys
 import timeit
+from pathlib import Path
+from typing import Any
 
-import ure
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.8
 
 CASES = [
     ("literal search", "search", "needle", "haystack " * 20 + "needle"),
@@ -21,26 +34,116 @@ CASES = [
     ("10 KB search", "search", "end[0-9]+", "lorem ipsum " * 850 + "end42"),
     ("10 KB dotstar match", "match", "(.*)=([0-9]+)$", "k" * 10000 + "=123"),
 ]
+APIS = ("compiled", "module")
 
 
-def _per_call(fn, number: int) -> float:
-    return min(timeit.repeat(fn, number=number, repeat=5)) / number
+def measure(stmt: str, namespace: dict[str, Any], repeat: int) -> float:
+    """Best-of-``repeat`` microseconds per execution of ``stmt``."""
+    timer = timeit.Timer(stmt, globals=namespace)
+    number, _ = timer.autorange()
+    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
 
 
-def main() -> None:
-    number = 2000
-    print(f"{'case':22} {'api':9} {'re us':>8} {'ure us':>8} {'ure/re speed':>12}")
+def child(repeat: int) -> dict[str, Any]:
+    """Time re and ure in this process (ure on whatever ``_fast`` picked)."""
+    try:
+        import micropython_compat  # noqa: F401
+    except ImportError:  # run from a checkout that isn't installed
+        sys.path.insert(0, str(ROOT / "src"))
+    import re
+
+    import ure
+    from micropython_compat import _fast
+
+    rows: dict[str, list[float]] = {}
     for name, op, pattern, subject in CASES:
         cre = re.compile(pattern, re.DOTALL)
         cure = ure.compile(pattern)
-        rows = [
-            ("compiled", getattr(cre, op), getattr(cure, op), (subject,)),
-            ("module", getattr(re, op), getattr(ure, op), (pattern, subject)),
+        # both engines must find the same thing, or the comparison is meaningless
+        got_re, got_ure = getattr(cre, op)(subject), getattr(cure, op)(subject)
+        assert (got_re is None) == (got_ure is None), name
+        assert got_re is None or got_re.group(0) == got_ure.group(0), name
+        compiled = {"re": getattr(cre, op), "ure": getattr(cure, op), "s": subject}
+        module = {"re": getattr(re, op), "ure": getattr(ure, op), "p": pattern, "s": subject}
+        rows[f"{name}/compiled"] = [
+            measure("re(s)", compiled, repeat),
+            measure("ure(s)", compiled, repeat),
         ]
-        for api, re_fn, ure_fn, args in rows:
-            t_re = _per_call(lambda re_fn=re_fn, args=args: re_fn(*args), number)
-            t_ure = _per_call(lambda ure_fn=ure_fn, args=args: ure_fn(*args), number)
-            print(f"{name:22} {api:9} {t_re * 1e6:8.3f} {t_ure * 1e6:8.3f} {t_re / t_ure:11.2f}x")
+        rows[f"{name}/module"] = [
+            measure("re(p, s)", module, repeat),
+            measure("ure(p, s)", module, repeat),
+        ]
+    return {"implementation": _fast.IMPLEMENTATION, "rows": rows}
+
+
+def run_mode(pure: bool, repeat: int) -> dict[str, Any]:
+    """Run ``child()`` in a subprocess with or without ``MICROPYTHON_COMPAT_PURE=1``."""
+    env = {k: v for k, v in os.environ.items() if k != "MICROPYTHON_COMPAT_PURE"}
+    if pure:
+        env["MICROPYTHON_COMPAT_PURE"] = "1"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--repeat", str(repeat)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1:] or ["exit " + str(done.returncode)]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cells(result: dict[str, Any], key: str) -> str:
+    """'re us  ure us  speed' for one row of one mode, or dashes."""
+    row = result.get("rows", {}).get(key)
+    if row is None:
+        return f"{'-':>8} {'-':>8} {'-':>7}"
+    t_re, t_ure = row
+    return f"{t_re:8.3f} {t_ure:8.3f} {t_re / t_ure:6.2f}x"
+
+
+def report(c: dict[str, Any], pure: dict[str, Any]) -> None:
+    print(f"Python {sys.version.split()[0]} on {sys.platform}; us per call, best of repeats\n")
+    for name, result in (("C", c), ("pure", pure)):
+        if "error" in result:
+            print(f"the {name} run failed: {' '.join(result['error'])}")
+    print(f"{'':32} {'C mode':^25}   {'pure mode':^25}")
+    head = f"{'re us':>8} {'ure us':>8} {'speed':>7}"
+    print(f"{'case':22} {'api':9} {head}   {head}")
+    for name, *_ in CASES:
+        for api in APIS:
+            key = f"{name}/{api}"
+            print(f"{name:22} {api:9} {cells(c, key)}   {cells(pure, key)}")
+    print()
+
+
+def checks(c: dict[str, Any]) -> None:
+    """PASS/FAIL per API: every C-mode case at least TARGET times re's speed."""
+    if c.get("implementation") != "c":
+        why = "the C extension is not built" if "error" not in c else "the C run failed"
+        for api in APIS:
+            print(f"FAIL: C ure {api} at least {TARGET}x re's speed ({why})")
+        return
+    for api in APIS:
+        speeds = {
+            name: c["rows"][f"{name}/{api}"][0] / c["rows"][f"{name}/{api}"][1]
+            for name, *_ in CASES
+        }
+        slowest = min(speeds, key=lambda name: speeds[name])
+        low = [f"{name} {speed:.2f}x" for name, speed in speeds.items() if speed < TARGET]
+        verdict = "FAIL" if low else "PASS"
+        detail = ", ".join(low) if low else f"slowest: {slowest} {speeds[slowest]:.2f}x"
+        print(f"{verdict}: C ure {api} at least {TARGET}x re's speed on every case ({detail})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.repeat)))
+        return
+    c = run_mode(pure=False, repeat=args.repeat)
+    pure = run_mode(pure=True, repeat=args.repeat)
+    report(c, pure)
+    checks(c)
 
 
 if __name__ == "__main__":

@@ -35,15 +35,23 @@ Differences from CPython's ``re`` (the device wins; each is tested):
 Implementation: a pattern is parsed once (cached) by a parser that follows the device's
 compiler; it is translated to a CPython ``re`` pattern (``DOTALL``, ``ASCII``, ``\\A``/``\\Z``,
 escaped literals) whenever the two engines agree, which is everything but loops over
-empty-matching bodies; those run on a small backtracking matcher with re1.5's semantics.
+empty-matching bodies; those run on a small backtracking matcher with re1.5's semantics. A
+compiled regex's ``match``/``search`` are ``micropython_compat._fast.FastMatcher`` objects: an
+ASCII ``str`` subject (with at most two ignored arguments) goes straight to the CPython pattern
+and its ``re.Match`` is wrapped in the device-style match object (``_fast.Match``), in C when
+the optional extension is built; any other call takes the general path (non-ASCII text is
+matched on its UTF-8 bytes).
 """
 
 from __future__ import annotations
 
 import re as _re
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Callable, Union
+
+from micropython_compat import _fast
 
 __all__ = ["DEBUG", "compile", "match", "search"]
 
@@ -452,25 +460,23 @@ def _program(pattern: bytes) -> _Program:
 
 Subject = Union[str, bytes]
 
+#: A match on a CPython re.Match over the subject itself (C or pure, see ``_fast``).
+_Match = _fast.Match
 
-class _Match:
-    """A match object: only ``group(index)`` (numeric), as on the device."""
 
-    __slots__ = ("_m",)
+class _BytewiseMatch:
+    """A match on the UTF-8 bytes of a str, or one from the re1.5-order matcher.
 
-    def __init__(self, m: Any) -> None:
-        self._m = m  # an re.Match on the subject itself
+    ``spans``: (start, end) of each group, group 0 first, (-1, -1) for one that took no part.
+    Only ``group(index)``, with ``_Match``'s contract.
+    """
 
-    def _span(self, index: int) -> tuple[int, int]:
-        span: tuple[int, int] = self._m.span(index)
-        return span
+    __slots__ = ("_data", "_is_str", "_spans")
 
-    def _count(self) -> int:
-        return int(self._m.re.groups) + 1
-
-    def _text(self, start: int, end: int) -> Subject:
-        text: Subject = self._m.string[start:end]
-        return text
+    def __init__(self, spans: Sequence[tuple[int, int]], data: bytes, is_str: bool) -> None:
+        self._spans = spans
+        self._data = data
+        self._is_str = is_str
 
     def group(self, index: Any = 0) -> Subject | None:
         """Return the text of group ``index`` (0: the whole match), or None if it took no part.
@@ -480,42 +486,27 @@ class _Match:
         """
         if not isinstance(index, int):
             raise TypeError("can't convert to int")
-        if index < 0 or index >= self._count():
+        if index < 0 or index >= len(self._spans):
             raise IndexError(index)
-        start, end = self._span(index)
+        start, end = self._spans[index]
         if start < 0:
             return None
-        return self._text(start, end)
-
-    def __repr__(self) -> str:
-        return f"<match num={self._count()}>"
-
-
-class _BytewiseMatch(_Match):
-    """A match on the UTF-8 bytes of a str (``caps``: an re.Match or a list of offsets)."""
-
-    __slots__ = ("_data", "_is_str")
-
-    def __init__(self, caps: Any, data: bytes, is_str: bool) -> None:
-        super().__init__(caps)
-        self._data = data
-        self._is_str = is_str
-
-    def _span(self, index: int) -> tuple[int, int]:
-        caps = self._m
-        if isinstance(caps, list):
-            return caps[2 * index], caps[2 * index + 1]
-        return super()._span(index)
-
-    def _count(self) -> int:
-        caps = self._m
-        if isinstance(caps, list):
-            return len(caps) // 2
-        return super()._count()
-
-    def _text(self, start: int, end: int) -> Subject:
         piece = self._data[start:end]
         return piece.decode("utf-8", "surrogateescape") if self._is_str else piece
+
+    def __repr__(self) -> str:
+        return f"<match num={len(self._spans)}>"
+
+
+MatchObject = Union[_Match, _BytewiseMatch]
+
+
+def _spans(caps: Any) -> Sequence[tuple[int, int]]:
+    """Each group's span from an re.Match or the matcher's flat list of offsets."""
+    if isinstance(caps, list):
+        return [(caps[i], caps[i + 1]) for i in range(0, len(caps), 2)]
+    regs: Sequence[tuple[int, int]] = caps.regs
+    return regs
 
 
 def _subject_data(string: Any) -> tuple[Subject, bytes | None]:
@@ -532,19 +523,15 @@ def _subject_data(string: Any) -> tuple[Subject, bytes | None]:
     raise TypeError("can't convert to str implicitly")
 
 
-class _Regex:
-    """A compiled regular expression (``ure.compile``)."""
+class _General:
+    """The general path of a regex's ``match``/``search``: every subject type, the matcher."""
 
-    __slots__ = ("_fast_match", "_fast_search", "_prog")
+    __slots__ = ("_prog",)
 
     def __init__(self, prog: _Program) -> None:
         self._prog = prog
-        # bound methods of the str translation: the path for ASCII str subjects
-        str_re = prog.str_re
-        self._fast_match = None if str_re is None else str_re.match
-        self._fast_search = None if str_re is None else str_re.search
 
-    def _raw(self, data: Subject, start: int, anchored: bool) -> Any:
+    def raw(self, data: Subject, start: int, anchored: bool) -> Any:
         """Run on prepared data (an ASCII str, or bytes); an re.Match, a caps list or None."""
         prog = self._prog
         if prog.matcher is not None:
@@ -558,47 +545,55 @@ class _Regex:
         assert bre is not None
         return bre.match(data, start) if anchored else bre.search(data, start)
 
-    def _exec(self, string: Any, anchored: bool) -> _Match | None:
+    def run(self, string: Any, anchored: bool) -> MatchObject | None:
         subject, text = _subject_data(string)
-        prog = self._prog
-        if isinstance(subject, str) and (text is not None or prog.str_re is None):
+        if isinstance(subject, str) and (text is not None or self._prog.str_re is None):
             data = text if text is not None else subject.encode("ascii")
-            caps = self._raw(data, 0, anchored)
-            return None if caps is None else _BytewiseMatch(caps, data, True)
-        caps = self._raw(subject, 0, anchored)
+            caps = self.raw(data, 0, anchored)
+            return None if caps is None else _BytewiseMatch(_spans(caps), data, True)
+        caps = self.raw(subject, 0, anchored)
         if caps is None:
             return None
         if isinstance(caps, list):
-            return _BytewiseMatch(caps, _as_bytes(subject), False)
+            return _BytewiseMatch(_spans(caps), _as_bytes(subject), False)
         return _Match(caps)
 
-    def match(self, string: Any, *_ignored: Any) -> _Match | None:
-        """Match at the start of ``string``; None if it does not match.
-
-        Up to two more positional arguments are accepted and ignored, as on the device.
-        Raises TypeError if ``string`` is not str/bytes.
-        """
-        fast = self._fast_match
-        if fast is not None and type(string) is str and string.isascii() and len(_ignored) < 3:
-            m = fast(string)
-            return None if m is None else _Match(m)
+    def match(self, string: Any, *_ignored: Any) -> MatchObject | None:
+        """``regex.match`` for what the fast path leaves (see ``_Regex``)."""
         if len(_ignored) > 2:
             raise TypeError("function takes at most 4 arguments")
-        return self._exec(string, True)
+        return self.run(string, True)
 
-    def search(self, string: Any, *_ignored: Any) -> _Match | None:
-        """Find the first position where the regex matches; None if there is none.
-
-        Up to two more positional arguments are accepted and ignored, as on the device.
-        Raises TypeError if ``string`` is not str/bytes.
-        """
-        fast = self._fast_search
-        if fast is not None and type(string) is str and string.isascii() and len(_ignored) < 3:
-            m = fast(string)
-            return None if m is None else _Match(m)
+    def search(self, string: Any, *_ignored: Any) -> MatchObject | None:
+        """``regex.search`` for what the fast path leaves (see ``_Regex``)."""
         if len(_ignored) > 2:
             raise TypeError("function takes at most 4 arguments")
-        return self._exec(string, False)
+        return self.run(string, False)
+
+
+class _Regex:
+    """A compiled regular expression (``ure.compile``).
+
+    ``match(string, *ignored)``: match at the start of ``string``; ``search(string,
+    *ignored)``: find the first position where the regex matches. Both return a match object
+    or None, accept (and ignore) up to two more positional arguments as on the device, and
+    raise TypeError if ``string`` is not str/bytes or with more arguments. They are
+    ``_fast.FastMatcher`` attributes: an ASCII str goes straight to CPython's compiled pattern
+    (in C when the extension is built), anything else to the general path.
+    """
+
+    __slots__ = ("_general", "match", "search")
+
+    def __init__(self, prog: _Program) -> None:
+        general = _General(prog)
+        self._general = general
+        str_re = prog.str_re
+        self.match: Callable[..., MatchObject | None] = _fast.FastMatcher(
+            None if str_re is None else str_re.match, general.match
+        )
+        self.search: Callable[..., MatchObject | None] = _fast.FastMatcher(
+            None if str_re is None else str_re.search, general.search
+        )
 
     def split(self, string: Any, max_split: Any = -1, /) -> list[Subject]:
         """Split ``string`` where the regex matches, at most ``max_split`` times if > 0.
@@ -612,20 +607,22 @@ class _Regex:
         subject, text = _subject_data(string)
         data: Subject = text if text is not None else subject
         pieces: list[Subject] = []
+        raw = self._general.raw
+        prog = self._general._prog
         begin = 0
         remaining = max_split
         while True:
-            if self._prog.has_bol and begin:
+            if prog.has_bol and begin:
                 # the device moves the subject's start: '^' matches at each piece's start
-                found = _span0(self._raw(data[begin:], 0, False))
+                found = _span0(raw(data[begin:], 0, False))
                 if found is not None:
                     found = (found[0] + begin, found[1] + begin)
             else:
-                found = _span0(self._raw(data, begin, False))
+                found = _span0(raw(data, begin, False))
             if found is None or found[0] == found[1]:
                 break
             pieces.append(data[begin : found[0]])
-            if self._prog.groups:
+            if prog.groups:
                 raise NotImplementedError("Splitting with sub-captures")
             begin = found[1]
             if remaining > 0:
@@ -685,7 +682,7 @@ def _cached_regex(regex: Any) -> _Regex:
     return compiled
 
 
-def match(regex: Any, string: Any, *_ignored: Any) -> _Match | None:
+def match(regex: Any, string: Any, *_ignored: Any) -> MatchObject | None:
     """``compile(regex).match(string)``: match at the start of ``string``.
 
     Extra positional arguments (at most two, e.g. flags) are ignored. Raises what
@@ -696,7 +693,7 @@ def match(regex: Any, string: Any, *_ignored: Any) -> _Match | None:
     return _cached_regex(regex).match(string)
 
 
-def search(regex: Any, string: Any, *_ignored: Any) -> _Match | None:
+def search(regex: Any, string: Any, *_ignored: Any) -> MatchObject | None:
     """``compile(regex).search(string)``: find the first match anywhere in ``string``.
 
     Extra positional arguments (at most two, e.g. flags) are ignored. Raises what

@@ -12,6 +12,7 @@ import errno
 import gc
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micropython_compat import _fast, _pyimpl, _speedups
@@ -189,6 +190,8 @@ def keywords(draw: st.DrawFn) -> str:
     return keyword or "x"
 
 
+# too_slow: the first draw of st.text() in a fresh checkout builds Hypothesis's Unicode tables
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(keywords())
 def test_any_unexpected_keyword_is_reported_alike(keyword: str) -> None:
     if keyword not in ("old", "new", "clock", "ticks", "delta"):
@@ -876,6 +879,261 @@ def test_both_issue_the_same_ioctls_with_the_same_buffers(shim_library: str) -> 
     assert c["grew"] < 50
 
 
+# -- ure: Match and FastMatcher ----------------------------------------------------------------
+
+GROUPS = re.compile("(a)(x)?(b)", re.DOTALL | re.ASCII)
+
+
+def seen(result: Any) -> Any:
+    """A match object as the caller sees it (repr and every group), anything else as is."""
+    if isinstance(result, (_pyimpl.Match, _speedups.Match)):
+        if not isinstance(result._m, re.Match):
+            return ("wraps", result._m)
+        count = result._m.re.groups + 1
+        return ("match", repr(result), [result.group(i) for i in range(count)])
+    return result
+
+
+def both_on(make: Callable[[ModuleType], Any], op: Callable[[Any], Any]) -> Outcome:
+    """``op`` on the object ``make(module)`` builds for each module; assert they agree."""
+    results = []
+    for impl in IMPLS:
+        kind, *rest = outcome(op, make(impl))
+        results.append((kind, seen(rest[0])) if kind == "ok" else (kind, *rest))
+    assert results[1] == results[0]
+    return results[0]
+
+
+def matches(impl: ModuleType) -> Any:
+    return impl.Match(GROUPS.match("ab"))
+
+
+INDEXES: list[Any] = [0, 1, 2, 3, 4, -1, -4, True, False, 1 << 70, -(1 << 70), "1", 1.0, None]
+
+
+@pytest.mark.parametrize("index", INDEXES)
+def test_match_group_agrees(index: Any) -> None:
+    both_on(matches, lambda m: m.group(index))
+    both_on(matches, lambda m: m.group(index=index))
+
+
+def test_match_group_known_values() -> None:
+    for impl in IMPLS:
+        m = matches(impl)
+        assert (m.group(), m.group(0), m.group(1), m.group(2), m.group(3)) == (
+            "ab",
+            "ab",
+            "a",
+            None,
+            "b",
+        )
+        assert m.group(True) == "a"
+        assert repr(m) == "<match num=4>"
+        assert outcome(m.group, 4) == ("raised", IndexError, "4")
+        assert outcome(m.group, -1) == ("raised", IndexError, "-1")
+        assert outcome(m.group, IntLike(1)) == ("raised", TypeError, "can't convert to int")
+        with pytest.raises(IndexError) as exc:
+            m.group(1 << 70)
+        assert exc.value.args == (1 << 70,)
+        for missing in ("groups", "span", "start", "end", "groupdict", "__getitem__"):
+            assert not hasattr(m, missing)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((1, 2), {}), ((), {"indx": 1}), ((1,), {"index": 1}), ((), {"self": 1}), ((), {"x": 1})],
+)
+def test_match_group_binds_alike(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    assert both_on(matches, lambda m: m.group(*args, **kwargs))[0] == "raised"
+
+
+@pytest.mark.parametrize(
+    ("subject", "pattern"), [(b"ab", rb"(a)(x)?(b)"), ("", ""), ("xyz", "x(y)(z)"), ("é", ".")]
+)
+def test_match_over_any_re_match_agrees(subject: Any, pattern: Any) -> None:
+    m = re.compile(pattern).match(subject)
+    for index in range(-1, 5):
+        both_on(lambda impl, m=m: impl.Match(m), lambda x, i=index: x.group(i))
+    both_on(lambda impl, m=m: impl.Match(m), repr)
+
+
+class NoRe:
+    """Not a match: no ``re`` attribute."""
+
+    def group(self, index: Any) -> str:
+        return "never"
+
+
+def test_match_over_something_else_raises_alike() -> None:
+    assert both_on(lambda impl: impl.Match(NoRe()), lambda m: m.group(0))[0] == "raised"
+    assert both_on(lambda impl: impl.Match(NoRe()), repr)[0] == "raised"
+    assert both_on(lambda impl: impl.Match(NoRe()), lambda m: m.group("x"))[0] == "raised"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"), [((), {}), ((1, 2), {}), ((), {"m": None}), ((), {"n": None})]
+)
+def test_match_constructor_binds_alike(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    py = outcome(_pyimpl.Match, *args, **kwargs)
+    c = outcome(_speedups.Match, *args, **kwargs)
+    assert (c[0], c[1:] if c[0] == "raised" else c[1]._m) == (
+        py[0],
+        py[1:] if py[0] == "raised" else py[1]._m,
+    )
+
+
+def test_match_keeps_its_re_match() -> None:
+    m = GROUPS.match("ab")
+    for impl in IMPLS:
+        assert impl.Match(m)._m is m
+
+
+class Fallback:
+    """A fallback that records its calls and returns (or raises) a marker."""
+
+    def __init__(self, fail: BaseException | None = None) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        self.fail = fail
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        self.calls.append((args, kwargs))
+        if self.fail is not None:
+            raise self.fail
+        return "fallback"
+
+
+def fast_run(func: Any, call: Callable[[Any], Any], fail: BaseException | None = None) -> Any:
+    """``call`` on a FastMatcher(func, Fallback()) of each module; assert the outcomes and the
+    fallback's calls agree, and return (outcome, fallback calls)."""
+    results = []
+    for impl in IMPLS:
+        fallback = Fallback(fail)
+        kind, *rest = outcome(call, impl.FastMatcher(func, fallback))
+        got = (kind, seen(rest[0])) if kind == "ok" else (kind, *rest)
+        if kind == "ok" and rest[0] is not None and rest[0] != "fallback":
+            assert type(rest[0]) is impl.Match  # each module wraps in its own Match
+        results.append((got, fallback.calls))
+    assert results[1] == results[0]
+    return results[0]
+
+
+class Text(str):
+    pass
+
+
+SUBJECTS: list[Any] = [
+    "ab",
+    "abc",
+    "xab",
+    "",
+    "é",
+    "ab\udcff",
+    Text("ab"),
+    b"ab",
+    bytearray(b"ab"),
+    None,
+    5,
+]
+
+
+@pytest.mark.parametrize("op", ["match", "search"])
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_fast_matcher_agrees_on_subjects(op: str, subject: Any) -> None:
+    func = getattr(GROUPS, op)
+    fast_run(func, lambda f: f(subject))
+    fast_run(func, lambda f: f(subject, 1, 2))
+    fast_run(None, lambda f: f(subject))
+
+
+def test_fast_matcher_takes_the_fast_path_only_for_ascii_str() -> None:
+    assert fast_run(GROUPS.match, lambda f: f("ab")) == (
+        ("ok", ("match", "<match num=4>", ["ab", "a", None, "b"])),
+        [],
+    )
+    assert fast_run(GROUPS.search, lambda f: f("zzab", 0, "ignored")) == (
+        ("ok", ("match", "<match num=4>", ["ab", "a", None, "b"])),
+        [],
+    )
+    assert fast_run(GROUPS.match, lambda f: f("ba")) == (("ok", None), [])
+    for call in (
+        lambda f: f("é"),
+        lambda f: f(Text("ab")),
+        lambda f: f(b"ab"),
+        lambda f: f(),
+        lambda f: f("ab", 1, 2, 3),
+        lambda f: f("ab", pos=1),
+        lambda f: f(string="ab"),
+    ):
+        assert fast_run(GROUPS.match, call)[0] == ("ok", "fallback")
+    assert fast_run(None, lambda f: f("ab")) == (("ok", "fallback"), [(("ab",), {})])
+    assert fast_run(GROUPS.match, lambda f: f("ab", 1, 2, 3))[1] == [(("ab", 1, 2, 3), {})]
+    assert fast_run(GROUPS.match, lambda f: f("é", k=1))[1] == [(("é",), {"k": 1})]
+
+
+def test_fast_matcher_passes_errors_through_alike() -> None:
+    def boom(string: str) -> Any:
+        raise RuntimeError("maximum recursion depth exceeded")
+
+    assert fast_run(boom, lambda f: f("ab"))[0][0] == "raised"
+    assert fast_run(GROUPS.match, lambda f: f(b"ab"), fail=TypeError("nope"))[0] == (
+        "raised",
+        TypeError,
+        "nope",
+    )
+    # anything but None is wrapped
+    assert fast_run(lambda s: 5, lambda f: f("ab"))[0] == ("ok", ("wraps", 5))
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((), {}),
+        ((None,), {}),
+        ((None, None, None), {}),
+        ((), {"func": None, "fallback": 1}),
+        ((None,), {"fallbak": 1}),
+    ],
+)
+def test_fast_matcher_constructor_binds_alike(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    py = outcome(_pyimpl.FastMatcher, *args, **kwargs)
+    c = outcome(_speedups.FastMatcher, *args, **kwargs)
+    assert c[0] == py[0]
+    if py[0] == "raised":
+        assert c == py
+    else:
+        assert (c[1]._func, c[1]._fallback) == (py[1]._func, py[1]._fallback) == (None, 1)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab=12x-é\n")), max_size=12))
+def test_fast_matcher_agrees_on_any_text(subject: str) -> None:
+    pattern = re.compile("([a-z]+)=([0-9]+)?", re.DOTALL | re.ASCII)
+    for op in ("match", "search"):
+        fast_run(getattr(pattern, op), lambda f: f(subject))
+
+
+def test_a_cycle_through_a_fast_matcher_is_collected() -> None:
+    for impl in IMPLS:
+        fallback = Fallback()
+        matcher = impl.FastMatcher(None, fallback)
+        fallback.owner = matcher  # type: ignore[attr-defined]
+        ref = weakref.ref(fallback)
+        del matcher, fallback
+        gc.collect()
+        assert ref() is None, impl.__name__
+
+
+def test_ure_uses_the_picked_implementation() -> None:
+    import ure
+
+    r = ure.compile("(a)b")
+    assert type(r.match) is _fast.FastMatcher
+    assert type(r.search) is _fast.FastMatcher
+    assert type(r.match("ab")) is _fast.Match
+    assert type(ure.search("b", b"ab")) is _fast.Match  # bytes: the general path, same type
+
+
 # -- no leaks ----------------------------------------------------------------------------------
 
 
@@ -886,6 +1144,8 @@ def test_hot_calls_do_not_leak() -> None:
     big = 1 << 100
     clock = VirtualClock()
     level = IntLike(1)
+    fallback = Fallback()
+    fast = _speedups.FastMatcher(GROUPS.search, fallback)
 
     def work() -> None:
         for i in range(20_000):
@@ -906,15 +1166,37 @@ def test_hot_calls_do_not_leak() -> None:
             _speedups.ticks_ms()
         _speedups.set_clock(None)
         line.calls.clear()
+        for i in range(20_000):
+            m = fast("xab") if i & 1 else fast("zz")
+            if m is not None:
+                m.group(1)
+                m.group(2)
+                repr(m)
+                m.group(index=3)
+            fast("é", 1, k=2)
+            _speedups.Match(GROUPS.match("ab")).group(1)
+            _speedups.FastMatcher(func=None, fallback=fallback)
+            for bad in (
+                lambda m=m: m.group(9),
+                lambda m=m: m.group("x"),
+                lambda m=m: m.group(1, idx=2),
+                lambda: _speedups.Match(x=1),
+            ):
+                with contextlib.suppress(IndexError, TypeError, AttributeError):
+                    bad()
+        fallback.calls.clear()
 
     work()  # warm up caches and free lists
     gc.collect()
-    refs = [sys.getrefcount(obj) for obj in (pin, line, big, clock, level)]
+    fallback.calls.clear()
+    refs = [sys.getrefcount(obj) for obj in (pin, line, big, clock, level, fast, fallback)]
     before = sys.getallocatedblocks()
     work()
     gc.collect()
+    fallback.calls.clear()
     assert sys.getallocatedblocks() - before < 500
-    assert [sys.getrefcount(obj) for obj in (pin, line, big, clock, level)] == refs
+    objs = (pin, line, big, clock, level, fast, fallback)
+    assert [sys.getrefcount(obj) for obj in objs] == refs
 
 
 # -- which implementation _fast picks ----------------------------------------------------------
@@ -928,6 +1210,7 @@ def picked(pure: str | None) -> str:
         "from micropython_compat import _fast, _pyimpl, _speedups\n"
         "impl = _speedups if _fast.IMPLEMENTATION == 'c' else _pyimpl\n"
         "assert _fast.PinBase is impl.PinBase and _fast.ticks_us is impl.ticks_us\n"
+        "assert _fast.Match is impl.Match and _fast.FastMatcher is impl.FastMatcher\n"
         "print(_fast.IMPLEMENTATION)\n"
     )
     result = subprocess.run(
@@ -952,6 +1235,8 @@ def test_this_run_uses_what_the_environment_asks_for() -> None:
     implementation = _fast.IMPLEMENTATION
     assert implementation == ("python" if pure else "c")
     assert _fast.PinBase is expected.PinBase
+    assert _fast.Match is expected.Match
+    assert _fast.FastMatcher is expected.FastMatcher
 
 
 def test_machine_pin_runs_on_the_picked_base(wipy: Any) -> None:

@@ -23,6 +23,8 @@ else:
         IMPLEMENTATION = "python"
 
 PinBase = _impl.PinBase
+Match = _impl.Match
+FastMatcher = _impl.FastMatcher
 ticks_ms = _impl.ticks_ms
 ticks_us = _impl.ticks_us
 ticks_cpu = _impl.ticks_cpu
@@ -32,6 +34,8 @@ set_clock = _impl.set_clock
 
 __all__ = [
     "IMPLEMENTATION",
+    "FastMatcher",
+    "Match",
     "PinBase",
     "set_clock",
     "ticks_add",

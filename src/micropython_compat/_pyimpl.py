@@ -9,11 +9,16 @@ clock).
 talk straight to the backend's line handle (``_line``), or with ``_fd >= 0`` issue the GPIO v2
 ioctl on that line request themselves, skipping writes that would not change the output
 register (``_out``, -1 when unknown).
+
+``Match`` and ``FastMatcher`` are ``ure``'s: a compiled regex's ``match``/``search`` are
+FastMatchers, which hand an ASCII ``str`` straight to CPython's compiled pattern and wrap the
+re.Match in a device-style ``Match``.
 """
 
 from __future__ import annotations
 
 import errno
+import operator
 import sys
 import time
 from typing import Any
@@ -166,3 +171,72 @@ class PinBase:
             raise ValueError("pin is deinitialised")
         current = self._out if self._out >= 0 else self._read(line)
         self._write(line, current ^ 1)
+
+
+class Match:
+    """``ure``'s match object over the re.Match ``m``: only ``group(index)``, numeric; repr
+    ``<match num=N>``."""
+
+    __slots__ = ("_m",)
+
+    def __init__(self, m: Any) -> None:
+        self._m = m
+
+    def group(self, index: Any = 0) -> Any:
+        """The text of group ``index`` (0: the whole match), or None if it took no part.
+
+        Raises TypeError("can't convert to int") for a non-int index and IndexError(index)
+        when it is out of range.
+        """
+        if not isinstance(index, int):
+            raise TypeError("can't convert to int")
+        if index < 0 or index >= _count(self._m):
+            raise IndexError(index)
+        return self._m.group(index)
+
+    def __repr__(self) -> str:
+        return f"<match num={_count(self._m)}>"
+
+
+_new_object = object.__new__
+_NOTHING: Any = object()  # FastMatcher called without a subject
+
+
+def _count(m: Any) -> int:
+    """The number of groups of re.Match ``m``, group 0 included."""
+    groups = operator.index(m.re.groups)
+    return groups + 1 if groups >= 0 else 0
+
+
+class FastMatcher:
+    """``regex.match`` / ``regex.search`` of ``ure``.
+
+    Called as ``(string, *ignored)`` with an exact ASCII ``str`` and at most two ignored
+    arguments (and ``func`` not None): ``Match(func(string))``, or None when that is None. Any
+    other call: ``fallback(*args, **kwargs)``.
+    """
+
+    __slots__ = ("_fallback", "_func")
+
+    def __init__(self, func: Any, fallback: Any) -> None:
+        self._func = func
+        self._fallback = fallback
+
+    def __call__(self, string: Any = _NOTHING, /, *ignored: Any, **kwargs: Any) -> Any:
+        func = self._func
+        if (
+            type(string) is str
+            and func is not None
+            and string.isascii()
+            and len(ignored) <= 2
+            and not kwargs
+        ):
+            m = func(string)
+            if m is None:
+                return None
+            match = _new_object(Match)  # Match(m) without the __init__ call: the hot path
+            match._m = m
+            return match
+        if string is _NOTHING:
+            return self._fallback(*ignored, **kwargs)
+        return self._fallback(string, *ignored, **kwargs)

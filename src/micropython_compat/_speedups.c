@@ -1,5 +1,6 @@
 /*
- * micropython_compat._speedups: the C fast path for ticks_* and machine.Pin.value().
+ * micropython_compat._speedups: the C fast path for ticks_*, machine.Pin.value() and ure's
+ * compiled match/search.
  *
  * It behaves exactly like its pure-Python twin, micropython_compat/_pyimpl.py (PEP 399): the
  * same functions, the same results, the same exceptions with the same messages, including the
@@ -15,6 +16,12 @@
  * same with fcntl.ioctl. Otherwise they call _line.get() / _line.set(level). Either way a write
  * of the level already in the output register (_out) is skipped.
  *
+ * Match and FastMatcher are ure's: a compiled regex's match/search attributes are FastMatchers
+ * holding the CPython pattern's bound match/search; an exact ASCII str (and at most two more,
+ * ignored, positional arguments) is handed straight to it and the re.Match comes back wrapped
+ * in a Match (only group(index), numeric; repr <match num=N>). Any other call goes to the
+ * fallback, ure's general path, with its arguments unchanged.
+ *
  * Full (not limited) API: METH_FASTCALL and instance vectorcall are not in the 3.9 stable ABI,
  * and they are what makes these calls cheap.
  *
@@ -22,7 +29,10 @@
  * raises TypeError; before __init__ they read -1 where the twin's slots are unset); an unbound
  * call on a foreign object (PinBase.toggle(5)) fails in the method descriptor; a line whose
  * get() returns a level beyond the C int range makes toggle() raise OverflowError; and the twin
- * never uses _fd.
+ * never uses _fd. Match and FastMatcher cannot be subclassed and keep what they were built
+ * with (the twin's slots can be reassigned, and __init__ called again); Match.group compares
+ * an int subclass's value, not through its own comparison methods; Match reads m.re.groups as
+ * a C Py_ssize_t (an OverflowError past it) and only once.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -73,6 +83,10 @@ static PyObject *str_get;
 static PyObject *str_set;
 static PyObject *str_ticks_ns;
 static PyObject *str_line;
+static PyObject *str_re;
+static PyObject *str_groups;
+static PyObject *str_group;
+static PyObject *int_zero;
 
 /* The object set_clock() was given, or NULL for the host's monotonic clock. */
 static PyObject *clock_obj;
@@ -188,19 +202,23 @@ unexpected_keyword(const char *fname, PyObject *key, const char *const *names, P
                      key, suggestion);
         return;
     }
+#else
+    (void)names;
+    (void)n;
 #endif
     PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", fname, key);
 }
 
-/* Bind a call of `fname(names[0], ..., names[n-1])` (positional-or-keyword parameters, no
- * defaults, no *args) and raise the TypeError CPython would if it does not fit. With has_self,
- * names[0] is "self" and is already bound (args excludes it). kwvalues may be NULL when only
- * the check matters. On success the bound arguments are in out[has_self..n-1]; returns 0, or
- * -1 with the error set. */
+/* Bind a call of `fname(names[0], ..., names[n-1])` (positional-or-keyword parameters, the
+ * first `nrequired` without a default, no *args) and raise the TypeError CPython would if it
+ * does not fit. With has_self, names[0] is "self" and is already bound (args excludes it).
+ * kwvalues may be NULL when only the check matters. On success the bound arguments are in
+ * out[has_self..n-1], NULL for an optional one not given; returns 0, or -1 with the error
+ * set. */
 static int
 bind_args(const char *fname, int has_self, PyObject *const *args, Py_ssize_t nargs,
           PyObject *kwnames, PyObject *const *kwvalues, const char *const *names,
-          Py_ssize_t n, PyObject **out)
+          Py_ssize_t n, Py_ssize_t nrequired, PyObject **out)
 {
     Py_ssize_t given = nargs + has_self;
     Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
@@ -234,12 +252,18 @@ bind_args(const char *fname, int has_self, PyObject *const *args, Py_ssize_t nar
         }
         out[j] = kwvalues == NULL ? Py_None : kwvalues[i];
     }
+    if (given > n && nrequired < n) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() takes from %zd to %zd positional arguments but %zd %s given", fname,
+                     nrequired, n, given, given == 1 ? "was" : "were");
+        return -1;
+    }
     if (given > n) {
         PyErr_Format(PyExc_TypeError, "%s() takes %zd positional argument%s but %zd %s given",
                      fname, n, n == 1 ? "" : "s", given, given == 1 ? "was" : "were");
         return -1;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < nrequired; i++) {
         if (out[i] == NULL && nmissing < 2) {
             missing[nmissing++] = names[i];
         }
@@ -265,10 +289,44 @@ method_keyword_error(const char *fname, PyObject *kwnames)
     static const char *const names[] = {"self"};
     PyObject *out[1];
 
-    if (bind_args(fname, 1, NULL, 0, kwnames, NULL, names, 1, out) == 0) {
+    if (bind_args(fname, 1, NULL, 0, kwnames, NULL, names, 1, 1, out) == 0) {
         PyErr_Format(PyExc_SystemError, "%s(): keyword binding failed", fname);
     }
     return NULL;
+}
+
+/* bind_args() for a method called with an args tuple and a kwargs dict (tp_new, tp_init):
+ * names[0] is "self". The bound arguments are borrowed from args and kwds. */
+static int
+bind_tuple_args(const char *fname, PyObject *args, PyObject *kwds, const char *const *names,
+                Py_ssize_t n, Py_ssize_t nrequired, PyObject **out)
+{
+    Py_ssize_t nkw = kwds == NULL ? 0 : PyDict_GET_SIZE(kwds), pos = 0, i = 0;
+    PyObject *kwnames, **kwvalues, *key, *value;
+    int status;
+
+    if (nkw == 0) {
+        return bind_args(fname, 1, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), NULL,
+                         NULL, names, n, nrequired, out);
+    }
+    kwnames = PyTuple_New(nkw);
+    kwvalues = PyMem_New(PyObject *, nkw);
+    if (kwnames == NULL || kwvalues == NULL) {
+        Py_XDECREF(kwnames);
+        PyMem_Free(kwvalues);
+        PyErr_NoMemory();
+        return -1;
+    }
+    while (i < nkw && PyDict_Next(kwds, &pos, &key, &value)) {
+        Py_INCREF(key);
+        PyTuple_SET_ITEM(kwnames, i, key);
+        kwvalues[i++] = value;
+    }
+    status = bind_args(fname, 1, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), kwnames,
+                       kwvalues, names, n, nrequired, out);
+    Py_DECREF(kwnames);
+    PyMem_Free(kwvalues);
+    return status;
 }
 
 /* int(obj), stealing the reference to obj. */
@@ -335,7 +393,7 @@ ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t na
 
     if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
         PyObject *unused[1];
-        bind_args(fname, 0, args, nargs, kwnames, NULL, NULL, 0, unused);
+        bind_args(fname, 0, args, nargs, kwnames, NULL, NULL, 0, 0, unused);
         return NULL;
     }
     clock = clock_obj;
@@ -377,6 +435,7 @@ PyDoc_STRVAR(ticks_ms_doc, "ticks_ms()\n--\n\nMilliseconds, wrapping at 2**30.")
 static PyObject *
 ticks_ms(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    (void)module;
     return ticks("ticks_ms", 1000000LL, args, nargs, kwnames);
 }
 
@@ -385,6 +444,7 @@ PyDoc_STRVAR(ticks_us_doc, "ticks_us()\n--\n\nMicroseconds, wrapping at 2**30.")
 static PyObject *
 ticks_us(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    (void)module;
     return ticks("ticks_us", 1000LL, args, nargs, kwnames);
 }
 
@@ -394,6 +454,7 @@ PyDoc_STRVAR(ticks_cpu_doc,
 static PyObject *
 ticks_cpu(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    (void)module;
     return ticks("ticks_cpu", 1LL, args, nargs, kwnames);
 }
 
@@ -434,10 +495,11 @@ ticks_diff(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *
     static const char *const names[] = {"old", "new"};
     PyObject *bound[2];
 
+    (void)module;
     if (nargs == 2 && kwnames == NULL) {
         return ticks_combine(args[1], args[0], -1);
     }
-    if (bind_args("ticks_diff", 0, args, nargs, kwnames, args + nargs, names, 2, bound) < 0) {
+    if (bind_args("ticks_diff", 0, args, nargs, kwnames, args + nargs, names, 2, 2, bound) < 0) {
         return NULL;
     }
     return ticks_combine(bound[1], bound[0], -1);
@@ -451,10 +513,11 @@ ticks_add(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *k
     static const char *const names[] = {"ticks", "delta"};
     PyObject *bound[2];
 
+    (void)module;
     if (nargs == 2 && kwnames == NULL) {
         return ticks_combine(args[0], args[1], 1);
     }
-    if (bind_args("ticks_add", 0, args, nargs, kwnames, args + nargs, names, 2, bound) < 0) {
+    if (bind_args("ticks_add", 0, args, nargs, kwnames, args + nargs, names, 2, 2, bound) < 0) {
         return NULL;
     }
     return ticks_combine(bound[0], bound[1], 1);
@@ -471,10 +534,12 @@ set_clock(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *k
     static const char *const names[] = {"clock"};
     PyObject *bound[1], *clock, *old;
 
+    (void)module;
     if (nargs == 1 && kwnames == NULL) {
         clock = args[0];
     }
-    else if (bind_args("set_clock", 0, args, nargs, kwnames, args + nargs, names, 1, bound) < 0) {
+    else if (bind_args("set_clock", 0, args, nargs, kwnames, args + nargs, names, 1, 1, bound) <
+             0) {
         return NULL;
     }
     else {
@@ -766,7 +831,7 @@ pin_toggle(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     }
 #endif
     if (nargs != 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
-        bind_args(METHOD_NAME("PinBase", "toggle"), 1, args, nargs, kwnames, NULL, names, 1,
+        bind_args(METHOD_NAME("PinBase", "toggle"), 1, args, nargs, kwnames, NULL, names, 1, 1,
                   bound);
         return NULL;
     }
@@ -808,6 +873,8 @@ pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     PinBaseObject *self;
 
+    (void)args;
+    (void)kwds;
 #if PY_VERSION_HEX < 0x030C0000
     /* Before 3.12 a class defined in Python never inherits Py_TPFLAGS_HAVE_VECTORCALL, so
      * pin(v) on machine.Pin would pack its arguments into a tuple for tp_call. A subclass that
@@ -841,21 +908,7 @@ pin_init(PyObject *op, PyObject *args, PyObject *kwds)
     PyObject *old, *bound[1];
 
     if (PyTuple_GET_SIZE(args) != 0 || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
-        PyObject *kwnames = NULL;
-        if (kwds != NULL && PyDict_GET_SIZE(kwds) != 0) {
-            PyObject *keys = PyDict_Keys(kwds);
-            if (keys == NULL) {
-                return -1;
-            }
-            kwnames = PyList_AsTuple(keys);
-            Py_DECREF(keys);
-            if (kwnames == NULL) {
-                return -1;
-            }
-        }
-        bind_args(METHOD_NAME("PinBase", "__init__"), 1, &PyTuple_GET_ITEM(args, 0),
-                  PyTuple_GET_SIZE(args), kwnames, NULL, names, 1, bound);
-        Py_XDECREF(kwnames);
+        bind_tuple_args(METHOD_NAME("PinBase", "__init__"), args, kwds, names, 1, 1, bound);
         return -1;
     }
     old = self->line;
@@ -932,6 +985,348 @@ static PyTypeObject PinBase_Type = {
 };
 
 /* ---------------------------------------------------------------------------------------- */
+/* ure: Match and FastMatcher                                                               */
+
+/* A MicroPython match object over a CPython re.Match: only group(index), numeric. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *m;      /* the re.Match (any object when built by hand) */
+    Py_ssize_t count; /* m.re.groups + 1 once read, else -1 */
+} MatchObject;
+
+static PyTypeObject Match_Type;
+
+/* Freed Match objects kept for reuse, as CPython's own small types keep theirs (a match is
+ * made and dropped on every call; this halves what the wrapper costs). The GIL guards it. */
+#define MATCH_FREE_MAX 16
+static MatchObject *match_free_list[MATCH_FREE_MAX];
+static int match_free_count;
+
+/* A new Match (`type` is Match_Type) over `m`, stealing the reference. */
+static PyObject *
+match_wrap(PyTypeObject *type, PyObject *m)
+{
+    MatchObject *self;
+
+    if (match_free_count > 0) {
+        self = match_free_list[--match_free_count];
+        (void)PyObject_Init((PyObject *)self, type);
+    }
+    else {
+        self = PyObject_GC_New(MatchObject, type);
+        if (self == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
+    }
+    self->m = m;
+    self->count = -1;
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+/* m.re.groups + 1 (read once), or -1 with the error set. */
+static Py_ssize_t
+match_count(MatchObject *self)
+{
+    PyObject *pattern, *groups;
+    Py_ssize_t count;
+
+    if (self->count >= 0) {
+        return self->count;
+    }
+    if (self->m == NULL) { /* cleared by the garbage collector */
+        PyErr_SetString(PyExc_AttributeError, "_m");
+        return -1;
+    }
+    pattern = PyObject_GetAttr(self->m, str_re);
+    if (pattern == NULL) {
+        return -1;
+    }
+    groups = PyObject_GetAttr(pattern, str_groups);
+    Py_DECREF(pattern);
+    if (groups == NULL) {
+        return -1;
+    }
+    count = PyNumber_AsSsize_t(groups, PyExc_OverflowError);
+    Py_DECREF(groups);
+    if (count == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (count < 0) {
+        count = 0; /* no index is in range */
+    }
+    else if (count < PY_SSIZE_T_MAX) {
+        count += 1;
+    }
+    self->count = count;
+    return count;
+}
+
+PyDoc_STRVAR(match_group_doc,
+             "group($self, index=0)\n--\n\n"
+             "The text of group ``index`` (0: the whole match), or None if it took no part.\n\n"
+             "Raises TypeError(\"can't convert to int\") for a non-int index and "
+             "IndexError(index) when it is out of range.");
+
+static PyObject *
+match_group(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"self", "index"};
+    MatchObject *self = (MatchObject *)op;
+    PyObject *index, *bound[2];
+    Py_ssize_t count, i;
+
+    if (nargs <= 1 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+        index = nargs == 1 ? args[0] : NULL;
+    }
+    else if (bind_args(METHOD_NAME("Match", "group"), 1, args, nargs, kwnames, args + nargs,
+                       names, 2, 1, bound) < 0) {
+        return NULL;
+    }
+    else {
+        index = bound[1];
+    }
+    if (index == NULL) {
+        index = int_zero;
+    }
+    if (!PyLong_Check(index)) {
+        PyErr_SetString(PyExc_TypeError, "can't convert to int");
+        return NULL;
+    }
+    count = match_count(self);
+    if (count < 0) {
+        return NULL;
+    }
+    i = PyLong_AsSsize_t(index);
+    if (i == -1 && PyErr_Occurred()) {
+        PyErr_Clear(); /* beyond Py_ssize_t: out of range */
+        i = -1;
+    }
+    if (i < 0 || i >= count) {
+        PyErr_SetObject(PyExc_IndexError, index);
+        return NULL;
+    }
+    if (self->m == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_m");
+        return NULL;
+    }
+    return PyObject_CallMethodOneArg(self->m, str_group, index);
+}
+
+static PyObject *
+match_repr(PyObject *op)
+{
+    Py_ssize_t count = match_count((MatchObject *)op);
+
+    return count < 0 ? NULL : PyUnicode_FromFormat("<match num=%zd>", count);
+}
+
+static PyObject *
+match_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static const char *const names[] = {"self", "m"};
+    PyObject *bound[2];
+
+    if (bind_tuple_args(METHOD_NAME("Match", "__init__"), args, kwds, names, 2, 2, bound) < 0) {
+        return NULL;
+    }
+    Py_INCREF(bound[1]);
+    return match_wrap(type, bound[1]);
+}
+
+static int
+match_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(((MatchObject *)op)->m);
+    return 0;
+}
+
+static int
+match_clear(PyObject *op)
+{
+    Py_CLEAR(((MatchObject *)op)->m);
+    return 0;
+}
+
+static void
+match_dealloc(PyObject *op)
+{
+    PyObject_GC_UnTrack(op);
+    Py_CLEAR(((MatchObject *)op)->m);
+    if (match_free_count < MATCH_FREE_MAX) {
+        match_free_list[match_free_count++] = (MatchObject *)op;
+        return;
+    }
+    PyObject_GC_Del(op);
+}
+
+static PyMethodDef match_methods[] = {
+    {"group", (PyCFunction)(void (*)(void))match_group, METH_FASTCALL | METH_KEYWORDS,
+     match_group_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef match_members[] = {
+    {"_m", MEMBER_OBJECT_EX, offsetof(MatchObject, m), READONLY, "The wrapped re.Match."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(match_doc,
+             "Match(m)\n--\n\n"
+             "``ure``'s match object over the re.Match ``m``: only ``group(index)``, numeric; "
+             "repr ``<match num=N>``.");
+
+static PyTypeObject Match_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micropython_compat._speedups.Match",
+    .tp_basicsize = sizeof(MatchObject),
+    .tp_dealloc = match_dealloc,
+    .tp_repr = match_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = match_doc,
+    .tp_traverse = match_traverse,
+    .tp_clear = match_clear,
+    .tp_methods = match_methods,
+    .tp_members = match_members,
+    .tp_new = match_new,
+};
+
+/* `regex.match` / `regex.search`: func(string) wrapped in a Match for an ASCII str, else
+ * fallback(*args, **kwargs). */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *func;     /* a compiled pattern's bound match/search, or None */
+    PyObject *fallback; /* the general path */
+} FastMatcherObject;
+
+/* 1 if `obj` is an exact str of ASCII characters only, 0 if not, -1 with an error set. */
+static int
+is_ascii_str(PyObject *obj)
+{
+    if (!PyUnicode_CheckExact(obj)) {
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(obj) < 0) {
+        return -1;
+    }
+#endif
+    return PyUnicode_IS_ASCII(obj) ? 1 : 0;
+}
+
+static PyObject *
+fast_matcher_vectorcall(PyObject *op, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    FastMatcherObject *self = (FastMatcherObject *)op;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *func, *result;
+    int ascii;
+
+    if (nargs >= 1 && nargs <= 3 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0) &&
+        self->func != Py_None) {
+        ascii = is_ascii_str(args[0]);
+        if (ascii < 0) {
+            return NULL;
+        }
+        if (ascii) {
+            func = self->func;
+            Py_INCREF(func);
+            result = PyObject_Vectorcall(func, args,
+                                         1 | (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET), NULL);
+            Py_DECREF(func);
+            if (result == NULL || result == Py_None) {
+                return result;
+            }
+            return match_wrap(&Match_Type, result);
+        }
+    }
+    func = self->fallback;
+    Py_INCREF(func);
+    result = PyObject_Vectorcall(func, args, nargsf, kwnames);
+    Py_DECREF(func);
+    return result;
+}
+
+static PyObject *
+fast_matcher_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static const char *const names[] = {"self", "func", "fallback"};
+    PyObject *bound[3];
+    FastMatcherObject *self;
+
+    if (bind_tuple_args(METHOD_NAME("FastMatcher", "__init__"), args, kwds, names, 3, 3,
+                        bound) < 0) {
+        return NULL;
+    }
+    self = PyObject_GC_New(FastMatcherObject, type);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = fast_matcher_vectorcall;
+    Py_INCREF(bound[1]);
+    self->func = bound[1];
+    Py_INCREF(bound[2]);
+    self->fallback = bound[2];
+    PyObject_GC_Track(self);
+    return (PyObject *)self;
+}
+
+static int
+fast_matcher_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    Py_VISIT(((FastMatcherObject *)op)->func);
+    Py_VISIT(((FastMatcherObject *)op)->fallback);
+    return 0;
+}
+
+static int
+fast_matcher_clear(PyObject *op)
+{
+    Py_CLEAR(((FastMatcherObject *)op)->func);
+    Py_CLEAR(((FastMatcherObject *)op)->fallback);
+    return 0;
+}
+
+static void
+fast_matcher_dealloc(PyObject *op)
+{
+    PyObject_GC_UnTrack(op);
+    fast_matcher_clear(op);
+    PyObject_GC_Del(op);
+}
+
+static PyMemberDef fast_matcher_members[] = {
+    {"_func", MEMBER_OBJECT_EX, offsetof(FastMatcherObject, func), READONLY,
+     "The compiled pattern's bound match or search, or None."},
+    {"_fallback", MEMBER_OBJECT_EX, offsetof(FastMatcherObject, fallback), READONLY,
+     "The general path: called with every call the fast path does not take."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(fast_matcher_doc,
+             "FastMatcher(func, fallback)\n--\n\n"
+             "Called as ``(string, *ignored)`` with an exact ASCII ``str`` and at most two "
+             "ignored arguments (and ``func`` not None): ``Match(func(string))``, or None when "
+             "that is None. Any other call: ``fallback(*args, **kwargs)``.");
+
+static PyTypeObject FastMatcher_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micropython_compat._speedups.FastMatcher",
+    .tp_basicsize = sizeof(FastMatcherObject),
+    .tp_dealloc = fast_matcher_dealloc,
+    .tp_vectorcall_offset = offsetof(FastMatcherObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = fast_matcher_doc,
+    .tp_traverse = fast_matcher_traverse,
+    .tp_clear = fast_matcher_clear,
+    .tp_members = fast_matcher_members,
+    .tp_new = fast_matcher_new,
+};
+
+/* ---------------------------------------------------------------------------------------- */
 /* Module                                                                                   */
 
 static PyMethodDef module_methods[] = {
@@ -953,12 +1348,16 @@ static PyMethodDef module_methods[] = {
 static void
 module_free(void *module)
 {
+    (void)module;
     Py_CLEAR(clock_obj);
+    while (match_free_count > 0) {
+        PyObject_GC_Del(match_free_list[--match_free_count]);
+    }
 }
 
 PyDoc_STRVAR(module_doc,
-             "The C fast path for ticks_* and machine.Pin; behaves exactly like "
-             "micropython_compat._pyimpl.");
+             "The C fast path for ticks_*, machine.Pin and ure's match/search; behaves "
+             "exactly like micropython_compat._pyimpl.");
 
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
@@ -968,6 +1367,18 @@ static struct PyModuleDef speedups_module = {
     .m_methods = module_methods,
     .m_free = module_free,
 };
+
+/* module.name = type; returns 0, or -1 with the error set. */
+static int
+add_type(PyObject *module, const char *name, PyTypeObject *type)
+{
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, name, (PyObject *)type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    return 0;
+}
 
 PyMODINIT_FUNC
 PyInit__speedups(void)
@@ -979,7 +1390,12 @@ PyInit__speedups(void)
         str_set = PyUnicode_InternFromString("set");
         str_ticks_ns = PyUnicode_InternFromString("ticks_ns");
         str_line = PyUnicode_InternFromString("_line");
-        if (str_get == NULL || str_set == NULL || str_ticks_ns == NULL || str_line == NULL) {
+        str_re = PyUnicode_InternFromString("re");
+        str_groups = PyUnicode_InternFromString("groups");
+        str_group = PyUnicode_InternFromString("group");
+        int_zero = PyLong_FromLong(0);
+        if (str_get == NULL || str_set == NULL || str_ticks_ns == NULL || str_line == NULL ||
+            str_re == NULL || str_groups == NULL || str_group == NULL || int_zero == NULL) {
             return NULL;
         }
     }
@@ -996,16 +1412,17 @@ PyInit__speedups(void)
         }
     }
 #endif
-    if (PyType_Ready(&PinBase_Type) < 0) {
+    if (PyType_Ready(&PinBase_Type) < 0 || PyType_Ready(&Match_Type) < 0 ||
+        PyType_Ready(&FastMatcher_Type) < 0) {
         return NULL;
     }
     module = PyModule_Create(&speedups_module);
     if (module == NULL) {
         return NULL;
     }
-    Py_INCREF(&PinBase_Type);
-    if (PyModule_AddObject(module, "PinBase", (PyObject *)&PinBase_Type) < 0) {
-        Py_DECREF(&PinBase_Type);
+    if (add_type(module, "PinBase", &PinBase_Type) < 0 ||
+        add_type(module, "Match", &Match_Type) < 0 ||
+        add_type(module, "FastMatcher", &FastMatcher_Type) < 0) {
         Py_DECREF(module);
         return NULL;
     }

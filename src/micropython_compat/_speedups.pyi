@@ -45,3 +45,29 @@ class PinBase:
 
     def toggle(self) -> None:
         """Invert the output."""
+
+class Match:
+    """``ure``'s match object over the re.Match ``m``: only ``group(index)``, numeric; repr
+    ``<match num=N>``."""
+
+    _m: Any
+    def __init__(self, m: Any) -> None: ...
+    def group(self, index: Any = 0) -> Any:
+        """The text of group ``index`` (0: the whole match), or None if it took no part.
+
+        Raises TypeError("can't convert to int") for a non-int index and IndexError(index)
+        when it is out of range.
+        """
+
+class FastMatcher:
+    """``regex.match`` / ``regex.search`` of ``ure``.
+
+    Called as ``(string, *ignored)`` with an exact ASCII ``str`` and at most two ignored
+    arguments (and ``func`` not None): ``Match(func(string))``, or None when that is None. Any
+    other call: ``fallback(*args, **kwargs)``.
+    """
+
+    _func: Any
+    _fallback: Any
+    def __init__(self, func: Any, fallback: Any) -> None: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
