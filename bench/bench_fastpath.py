@@ -13,13 +13,12 @@ it exits 0 either way.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import timeit
 from pathlib import Path
 from typing import Any
+
+from _modes import both_modes, child_main
 
 ROOT = Path(__file__).resolve().parent.parent
 VALUE_TARGET_NS = 150.0
@@ -66,19 +65,6 @@ def child(repeat: int) -> dict[str, Any]:
         results["value"] = measure("pin.value(1)", namespace, repeat)
         results["toggle"] = measure("pin.toggle()", namespace, repeat)
     return results
-
-
-def run_mode(pure: bool, repeat: int) -> dict[str, Any]:
-    """Run ``child()`` in a subprocess with or without ``MICROPYTHON_COMPAT_PURE=1``."""
-    env = {k: v for k, v in os.environ.items() if k != "MICROPYTHON_COMPAT_PURE"}
-    if pure:
-        env["MICROPYTHON_COMPAT_PURE"] = "1"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--repeat", str(repeat)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1:] or ["exit " + str(done.returncode)]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def gpiozero_reference(repeat: int) -> dict[str, float] | str:
@@ -149,10 +135,9 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.repeat)))
+        child_main(child, args.repeat)
         return
-    c = run_mode(pure=False, repeat=args.repeat)
-    pure = run_mode(pure=True, repeat=args.repeat)
+    c, pure = both_modes(__file__, args.repeat)
     report(c, pure, gpiozero_reference(args.repeat))
     checks(c)
 
