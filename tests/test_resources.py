@@ -15,6 +15,7 @@ import pytest
 
 import micropython_compat
 from machine import ADC, I2C, SD, SPI, UART, Pin, Timer
+from micropython_compat.board import current_runtime
 from micropython_compat.testing import SimBoard, simulated_board
 
 CYCLES = 10_000
@@ -72,7 +73,12 @@ def _pin_irq() -> None:
 def test_create_deinit_cycles_leave_nothing_behind(
     wipy_realtime: SimBoard, cycle: Callable[[], None]
 ) -> None:
-    cycle()  # first use may start the board's long-lived threads
+    # The board's two long-lived threads (the real clock's alarm thread and the IRQ
+    # dispatcher) start on first use; start both now so only a leak can change the count.
+    runtime = current_runtime()
+    runtime.dispatcher.post(lambda _: None, None)
+    runtime.board.clock.call_at_ns(0, lambda: None)
+    cycle()
     threads, fds = threading.active_count(), _fds()
     for _ in range(CYCLES):
         cycle()
