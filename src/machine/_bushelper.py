@@ -10,6 +10,7 @@ from micropython_compat._buffer import read_buffer as buffer_bytes
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument
 
+from ._args import to_int
 from ._pin import Pin
 
 __all__ = [
@@ -26,13 +27,6 @@ __all__ = [
 
 #: The ``pins`` default: the board description's default pins for the bus.
 DEFAULT_PINS: Any = object()
-
-
-def to_int(value: Any) -> int:
-    """``value`` as an int (``bool`` counts, as in MicroPython); ``TypeError`` otherwise."""
-    if isinstance(value, int):
-        return int(value)
-    raise TypeError(f"can't convert {type(value).__name__} to int")
 
 
 def bytes_to_send(obj: Any) -> bytes:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from micropython_compat.board import current_runtime
-from micropython_compat.errors import bad_argument
 
-__all__ = ["DEEPSLEEP", "IDLE", "SLEEP", "Irq", "check_priority"]
+__all__ = ["DEEPSLEEP", "IDLE", "PIN_WAKE", "RTC_WAKE", "SLEEP", "WLAN_WAKE", "Irq"]
 
 # Power modes an interrupt may wake the board from (machine.IDLE, SLEEP, DEEPSLEEP).
 IDLE = 1
@@ -21,13 +20,6 @@ PIN_WAKE = 2
 RTC_WAKE = 3
 
 Handler = Optional[Callable[[Any], object]]
-
-
-def check_priority(priority: Any) -> int:
-    """Return ``priority`` if it is 1..7; else raise ``ValueError``."""
-    if not isinstance(priority, int) or isinstance(priority, bool) or not 1 <= priority <= 7:
-        raise bad_argument()
-    return priority
 
 
 class Irq:

@@ -10,7 +10,8 @@ from micropython_compat.description import PinInfo
 from micropython_compat.errors import bad_argument
 from micropython_compat.hal import GPIOLine, LineConfig
 
-from ._irq import DEEPSLEEP, IDLE, PIN_WAKE, SLEEP, Irq, check_priority
+from ._args import check_handler, check_priority
+from ._irq import DEEPSLEEP, IDLE, PIN_WAKE, SLEEP, Irq
 
 __all__ = ["Pin"]
 
@@ -247,8 +248,7 @@ class Pin(PinBase):
             raise bad_argument()
         if wake & (SLEEP | DEEPSLEEP) and (not self._info.wake or trigger == both):
             raise bad_argument()
-        if handler is not None and not callable(handler):
-            raise TypeError("handler must be callable")
+        check_handler(handler)
         irq = Irq(self, handler, trigger, priority, wake, self._arm)
         irq.wake_reason = PIN_WAKE
         self._irq = irq

@@ -19,8 +19,8 @@ from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, RTCDevice
 from micropython_compat.runtime import Runtime
 
+from ._args import check_handler, to_int
 from ._irq import DEEPSLEEP, IDLE, RTC_WAKE, SLEEP, Irq
-from ._timer import _int
 
 __all__ = ["RTC"]
 
@@ -46,7 +46,7 @@ def _datetime_ms(value: Any) -> int:
         raise TypeError(f"object '{type(value).__name__}' isn't a tuple or list")
     if not 3 <= len(value) <= 8:
         raise bad_argument()
-    fields = [_int(v) for v in value[:7]] + [0] * (7 - min(len(value), 7))
+    fields = [to_int(v) for v in value[:7]] + [0] * (7 - min(len(value), 7))
     year, month, day, hour, minute, second, microsecond = fields
     year += (month - 1) // 12
     month = (month - 1) % 12 + 1
@@ -81,7 +81,7 @@ class RTC:
     _generation: int
 
     def __new__(cls, id: Any = 0, datetime: Any = _MISSING) -> RTC:
-        if _int(id) != 0:
+        if to_int(id) != 0:
             raise device_error(errno.ENODEV)
         runtime = current_runtime()
         return runtime.state("machine.RTC", lambda: cls._create(runtime))
@@ -149,7 +149,7 @@ class RTC:
             target = _datetime_ms(time)
             interval = None
         else:
-            interval = _int(time) & 0xFFFFFFFF  # the WiPy keeps it as an unsigned 32-bit
+            interval = to_int(time) & 0xFFFFFFFF  # the WiPy keeps it as an unsigned 32-bit
         with self._lock:
             if interval is not None:
                 self._interval_ms = interval
@@ -179,7 +179,7 @@ class RTC:
 
     @staticmethod
     def _check_id(alarm_id: Any) -> None:
-        if _int(alarm_id) != 0:
+        if to_int(alarm_id) != 0:
             raise device_error(errno.ENODEV)
 
     def _cancel(self) -> None:
@@ -244,14 +244,13 @@ class RTC:
         ``ValueError`` for another trigger or wake, ``TypeError`` if ``handler`` isn't
         callable.
         """
-        _int(priority)
-        power = IDLE if wake is None else _int(wake)
+        to_int(priority)
+        power = IDLE if wake is None else to_int(wake)
         if not 0 <= power <= IDLE | SLEEP | DEEPSLEEP:
             raise bad_argument()
-        if _int(trigger) != RTC.ALARM0:
+        if to_int(trigger) != RTC.ALARM0:
             raise bad_argument()
-        if handler is not None and not callable(handler):
-            raise TypeError("handler must be callable")
+        check_handler(handler)
         irq = Irq(self, handler, RTC.ALARM0, 7, power)
         irq.wake_reason = RTC_WAKE
         self._irq = irq

@@ -26,7 +26,8 @@ from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, PWMChannel
 from micropython_compat.runtime import Runtime
 
-from ._irq import IDLE, Irq, check_priority
+from ._args import check_handler, check_priority, to_int
+from ._irq import IDLE, Irq
 from ._pin import Pin
 from ._system import add_sleep_hook
 
@@ -39,13 +40,6 @@ _SOURCE_HZ = 80_000_000
 #: A real clock that falls further behind than this skips the missed interrupts (as a pending
 #: interrupt flag would: it can only be set once) instead of running them all late.
 _MAX_LAG_NS = 50_000_000
-
-
-def _int(value: Any) -> int:
-    """``value`` as an int; ``TypeError`` for anything else (as MicroPython's int parsing)."""
-    if not isinstance(value, int):
-        raise TypeError(f"can't convert {type(value).__name__} to int")
-    return int(value)
 
 
 class _Ticker:
@@ -168,7 +162,7 @@ class Timer:
     _outputs: dict[str, PWMChannel | None]
 
     def __new__(cls, id: Any, *args: Any, **kwargs: Any) -> Timer:
-        timer_id = _int(id)
+        timer_id = to_int(id)
         if not 0 <= timer_id <= 3:
             raise device_error(errno.ENODEV)
         runtime = current_runtime()
@@ -196,7 +190,7 @@ class Timer:
         16 or 32 bits (32 only for ``ONE_SHOT``/``PERIODIC``). Every channel of the timer is
         stopped and forgotten. Raises ``ValueError`` for anything else, ``TypeError`` for
         non-ints."""
-        mode, width = _int(mode), _int(width)
+        mode, width = to_int(mode), to_int(width)
         if mode not in (Timer.ONE_SHOT, Timer.PERIODIC, Timer.PWM) or width not in (16, 32):
             raise bad_argument()
         if width == 32 and mode == Timer.PWM:
@@ -237,7 +231,7 @@ class Timer:
         """
         if not self._mode:
             raise device_error(errno.EPERM)
-        channel = _int(channel)
+        channel = to_int(channel)
         if channel not in (Timer.A, Timer.B, Timer.A | Timer.B):
             raise bad_argument()
         if channel == Timer.A | Timer.B and self._width == 16:
@@ -245,10 +239,10 @@ class Timer:
         given = (freq, period, polarity, duty_cycle)
         if all(value is _MISSING for value in given):
             return self._find(channel)
-        freq = 0 if freq is _MISSING else _int(freq)
-        period = 0 if period is _MISSING else _int(period)
-        polarity = Timer.POSITIVE if polarity is _MISSING else _int(polarity)
-        duty = 0 if duty_cycle is _MISSING else _int(duty_cycle)
+        freq = 0 if freq is _MISSING else to_int(freq)
+        period = 0 if period is _MISSING else to_int(period)
+        polarity = Timer.POSITIVE if polarity is _MISSING else to_int(polarity)
+        duty = 0 if duty_cycle is _MISSING else to_int(duty_cycle)
         if freq != 0 and period != 0:
             raise bad_argument()
         if freq <= 0 and period <= 0:
@@ -406,7 +400,7 @@ class TimerChannel:
         Raises ``ValueError`` for a value <= 0 or one the hardware can't make."""
         if value is _MISSING:
             return self._freq
-        value = _int(value)
+        value = to_int(value)
         if value <= 0:
             raise bad_argument()
         self._reprogram(value, 1_000_000 // value)
@@ -418,7 +412,7 @@ class TimerChannel:
         Raises ``ValueError`` for a value <= 0 or one the hardware can't make."""
         if value is _MISSING:
             return self._period
-        value = _int(value)
+        value = to_int(value)
         if value <= 0:
             raise bad_argument()
         self._reprogram(1_000_000 // value, value)
@@ -437,8 +431,8 @@ class TimerChannel:
         given, the polarity. The period keeps running."""
         if value is _MISSING:
             return self._duty
-        duty = min(10000, max(0, _int(value)))
-        new_polarity = self._polarity if polarity is _MISSING else _int(polarity)
+        duty = min(10000, max(0, to_int(value)))
+        new_polarity = self._polarity if polarity is _MISSING else to_int(polarity)
         self._check_alive()
         self._duty, self._polarity = duty, new_polarity
         self._program(restart=False)
@@ -460,15 +454,14 @@ class TimerChannel:
         ``trigger`` is missing or ``handler`` isn't callable.
         """
         check_priority(priority)
-        if wake is not None and _int(wake) != IDLE:
+        if wake is not None and to_int(wake) != IDLE:
             raise bad_argument()
         if trigger is _MISSING or trigger is None:
             raise TypeError("irq() needs a trigger")
         expected = Timer.MATCH if self._mode == Timer.PWM else Timer.TIMEOUT
-        if _int(trigger) != expected:
+        if to_int(trigger) != expected:
             raise bad_argument()
-        if handler is not None and not callable(handler):
-            raise TypeError("handler must be callable")
+        check_handler(handler)
         self._check_alive()
         irq = Irq(self, handler, expected, priority, IDLE, self._arm)
         self._irq = irq

@@ -23,8 +23,9 @@ from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, UARTPort
 
+from ._args import check_handler, check_priority
 from ._bushelper import alt_index, buffer_bytes, pin_name, to_int, writable_buffer
-from ._irq import IDLE, Irq, check_priority
+from ._irq import IDLE, Irq
 from ._pin import Pin
 
 __all__ = ["UART"]
@@ -409,8 +410,7 @@ class UART:
         trigger_value = to_int(trigger)
         if not 0 < trigger_value <= _TRIGGER_BITS:
             raise bad_argument()
-        if handler is not None and not callable(handler):
-            raise TypeError("handler must be callable")
+        check_handler(handler)
         irq = Irq(self, handler, trigger_value, priority, IDLE, self._irq_switched)
         with self._lock:
             self._stop_rx_irq()

@@ -12,7 +12,7 @@ from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Watchdog
 from micropython_compat.resets import WatchdogReset, forward_to_main_thread
 
-from ._timer import _int
+from ._args import to_int
 
 __all__ = ["WDT"]
 
@@ -36,9 +36,9 @@ class WDT:
     _timeout: int
 
     def __new__(cls, id: Any = 0, timeout: Any = 5000) -> WDT:
-        if id is not None and _int(id) > 0:
+        if id is not None and to_int(id) > 0:
             raise device_error(errno.ENODEV)
-        timeout = _int(timeout)
+        timeout = to_int(timeout)
         if timeout < MIN_TIMEOUT_MS:
             raise bad_argument()
         runtime = current_runtime()
