@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADCBlock",
+    "AccessPoint",
     "Board",
     "Cancellable",
     "Clock",
@@ -33,10 +34,13 @@ __all__ = [
     "I2CBus",
     "I2CRead",
     "I2CWrite",
+    "IPConfig",
     "LineConfig",
+    "Network",
     "PWMChannel",
     "RTCDevice",
     "SPIBus",
+    "ServerBinding",
     "Storage",
     "UARTPort",
     "Watchdog",
@@ -291,6 +295,101 @@ class Storage:
     sd: Path | None = None
 
 
+# ------------------------------------------------------------------------------------ Network
+
+#: An IPv4 configuration: ``(ip, subnet_mask, gateway, dns_server)``, dotted quads.
+IPConfig = tuple[str, str, str, str]
+
+#: Security codes, as the WiPy numbers them: open, WEP, WPA/WPA2.
+SEC_OPEN, SEC_WEP, SEC_WPA2 = 0, 1, 2
+
+#: Network link states ``Network.status()`` reports.
+LINK_STATES = ("idle", "connecting", "associated", "connected")
+
+
+@dataclass(frozen=True)
+class AccessPoint:
+    """A network a scan found; ``sec`` is ``SEC_OPEN``, ``SEC_WEP`` or ``SEC_WPA2``."""
+
+    ssid: str
+    bssid: bytes
+    sec: int
+    channel: int
+    rssi: int
+
+
+@dataclass(frozen=True)
+class ServerBinding:
+    """Where the telnet and FTP servers listen (port 0: any free port)."""
+
+    host: str = "127.0.0.1"
+    telnet_port: int = 2323
+    ftp_port: int = 2121
+
+
+#: Called with no arguments after every WLAN event (association, its loss, a station joining
+#: or leaving the access point, socket activity).
+NetworkEventCallback = Callable[[], None]
+
+
+class Network(Protocol):
+    """The WiFi network processor, as a station (``'sta'``) or an access point (``'ap'``).
+
+    ``status()`` is ``'idle'``, ``'connecting'`` (association under way), ``'associated'``
+    (no IP address yet) or ``'connected'`` (associated, with an address; as an access point:
+    a station has joined). A backend that can't drive the host's WiFi raises ``OSError`` from
+    the operations it can't do, with a message naming the host tool to use instead.
+    """
+
+    @property
+    def boot_mode(self) -> str:
+        """The role at power-on: ``'ap'`` (the WiPy) or ``'sta'``."""
+
+    @property
+    def server_binding(self) -> ServerBinding:
+        """Where the telnet and FTP servers are to listen."""
+
+    def servers_bound(self, telnet_port: int, ftp_port: int) -> None:
+        """The servers now listen on these ports (0, 0: they stopped)."""
+
+    def mac(self) -> bytes | None:
+        """The interface's MAC address; ``None``: the board's unique id is its MAC."""
+
+    def set_mac(self, mac: bytes) -> None:
+        """Use ``mac`` (6 bytes) from now on."""
+
+    def start_ap(self, ssid: str, sec: int, key: str | None, channel: int, ip: IPConfig) -> None:
+        """Become an access point (dropping any association), reachable at ``ip``."""
+
+    def start_sta(self) -> None:
+        """Become a station, not associated."""
+
+    def scan(self) -> list[AccessPoint]:
+        """The access points in range (station mode)."""
+
+    def connect(self, ssid: str, sec: int, key: str | None, bssid: bytes | None) -> None:
+        """Start associating with ``ssid``; ``status()`` follows the progress. An unknown
+        network or a wrong key leaves it ``'connecting'``, as the device keeps trying."""
+
+    def disconnect(self) -> None:
+        """Drop the association (or stop trying)."""
+
+    def status(self) -> str:
+        """The link state (see the class docstring)."""
+
+    def ifconfig(self) -> IPConfig:
+        """The current IPv4 configuration (all ``'0.0.0.0'`` without an address)."""
+
+    def set_ifconfig(self, config: IPConfig | None) -> None:
+        """Use a static configuration, or DHCP (``None``)."""
+
+    def on_event(self, callback: NetworkEventCallback | None) -> None:
+        """Call ``callback`` after every WLAN event (``None`` stops it)."""
+
+    def close(self) -> None:
+        """Stop every alarm and thread."""
+
+
 # ------------------------------------------------------------------------------------- Board
 
 
@@ -337,6 +436,9 @@ class Board(Protocol):
 
     def watchdog(self) -> Watchdog:
         """Open the watchdog."""
+
+    def network(self) -> Network:
+        """The WiFi network processor (one per board)."""
 
     def close(self) -> None:
         """Release everything the board holds: lines, buses, threads, descriptors."""

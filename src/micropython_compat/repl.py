@@ -41,6 +41,7 @@ import os
 import re
 import select
 import signal
+import socket
 import sys
 import termios
 import threading
@@ -59,6 +60,7 @@ from .tracebacks import format_exception
 __all__ = [
     "PortConsole",
     "Repl",
+    "SocketConsole",
     "TerminalConsole",
     "banner",
     "console_for",
@@ -281,6 +283,72 @@ class PortConsole(_Console):
     def _release(self) -> None:
         if isinstance(self._saved_ring, int):
             self.port.rx_buffer_size = self._saved_ring  # type: ignore[attr-defined]
+
+
+class SocketConsole(_Console):
+    """The REPL on a connected TCP socket (a telnet session). Telnet commands (``IAC ...``)
+    are taken out of the input (``IAC IAC`` is a 255 byte); ``on_input`` is called (reader
+    thread) whenever bytes arrive. ``close()`` closes the socket."""
+
+    _IAC, _SB, _SE = 255, 250, 240
+
+    def __init__(self, sock: socket.socket, on_input: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.sock = sock
+        self.on_input = on_input
+        self._command = 0  # bytes of a telnet command still to skip; -1: inside IAC SB
+        self.start()
+
+    def _input_fd(self) -> int:
+        return self.sock.fileno()
+
+    def _read_input(self) -> bytes | None:
+        try:
+            data = self.sock.recv(4096)
+        except BlockingIOError:
+            return b""
+        if not data:
+            return None
+        if self.on_input is not None:
+            self.on_input()
+        return self._strip(data)
+
+    def _strip(self, data: bytes) -> bytes:
+        kept = bytearray()
+        for byte in data:
+            if self._command == -1:  # subnegotiation: skip up to IAC SE
+                self._command = -2 if byte == self._IAC else -1
+            elif self._command == -2:
+                self._command = 0 if byte == self._SE else -1
+            elif self._command == 1:  # IAC seen
+                if byte == self._IAC:
+                    kept.append(byte)
+                    self._command = 0
+                elif byte == self._SB:
+                    self._command = -1
+                else:
+                    self._command = 3 if 251 <= byte <= 254 else 0
+            elif self._command == 3:  # the option of WILL/WONT/DO/DONT
+                self._command = 0
+            elif byte == self._IAC:
+                self._command = 1
+            else:
+                kept.append(byte)
+        return bytes(kept)
+
+    def discard_input(self) -> None:
+        """Drop what has arrived and not been read yet."""
+        with self._cond:
+            self._buffer.clear()
+
+    def _send(self, data: bytes) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.sendall(data)
+
+    def _release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
 
 
 # -------------------------------------------------------------------------- stdin / stdout
@@ -701,6 +769,13 @@ class Repl:
                 self.runner._note(f"stopped after {self.runner.max_resets} resets in a row")
                 return EXIT_ERROR
             runtime = self.runner._restart(runtime, outcome)
+
+    def session_on(self, console: _Console, namespace: dict[str, Any]) -> ResetRequest | None:
+        """Run the REPL on ``console`` in this thread, on the board already running (a telnet
+        session), until its input ends (``None``) or the code asks for a reset (returned, for
+        the caller to pass on). Ctrl-C there cancels the line; it doesn't interrupt code."""
+        self._console = console
+        return self._repl_once(namespace)
 
     def _repl_once(self, namespace: dict[str, Any]) -> ResetRequest | None:
         """Run the REPL in its current mode until it resets (returned) or input ends."""

@@ -23,6 +23,7 @@ from ...hal import Clock, Storage
 from .adc import LinuxADC
 from .gpio import ChipOpener, LinuxGPIO
 from .i2c import BusOpener, LinuxI2CBus
+from .network import LinuxNetwork
 from .pwm import OutputLine, SoftPWM, SysfsPWM
 from .rtc import LinuxRTC
 from .schema import LinuxConfig, parse
@@ -114,6 +115,7 @@ class LinuxBoard:
         self._rtc: LinuxRTC | None = None
         self._watchdog: ProcessWatchdog | KernelWatchdog | None = None
         self._pwm: dict[tuple[int, str], SysfsPWM | SoftPWM] = {}
+        self._network: LinuxNetwork | None = None
         self._closed = False
 
     # -- hal.Board ---------------------------------------------------------------------------
@@ -173,6 +175,13 @@ class LinuxBoard:
             path = self.config.watchdog
             self._watchdog = KernelWatchdog(path) if path else ProcessWatchdog(self.clock)
         return self._watchdog
+
+    def network(self) -> LinuxNetwork:
+        """The host's network interface, read-only (see backends/linux/network.py)."""
+        if self._network is None:
+            linux = self.description.section("linux")
+            self._network = LinuxNetwork(linux.get("wlan"), linux.get("server"))
+        return self._network
 
     def close(self) -> None:
         """Release every line, bus, port, thread and descriptor (idempotent)."""

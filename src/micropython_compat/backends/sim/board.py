@@ -14,6 +14,9 @@ loopbacks and cross-connections, devices on the buses, ADC inputs, and which clo
     addr = 0x50
     model = "eeprom"             # see backends/sim/i2c_devices.py for models and options
     size = 4096
+
+``wlan`` (access points in range) and ``server`` (telnet/FTP ports) are described in
+backends/sim/network.py.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .adc import SimADC
 from .gpio import SimGPIO, SimPin
 from .i2c import SimI2CBus
 from .i2c_devices import device_from_description
+from .network import SimNetwork
 from .pwm import SimPWM
 from .rtc import SimRTC
 from .spi import SimSPIBus
@@ -46,7 +50,7 @@ class SimBoard:
     """A simulated WiPy (or any described board). Implements ``hal.Board``.
 
     Tests drive it through ``pin()``, ``wire()``, ``i2c_bus()``, ``spi_bus()``, ``uart_port()``,
-    ``adc_block``, ``pwm_output()``, ``watchdog_device`` and ``clock``.
+    ``adc_block``, ``pwm_output()``, ``watchdog_device``, ``network_device`` and ``clock``.
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class SimBoard:
         self._pwm: dict[tuple[int, str], SimPWM] = {}
         self.rtc_device = SimRTC(self.clock)
         self.watchdog_device = SimWatchdog(self.clock)
+        self.network_device = SimNetwork(self.clock, sim.get("wlan"), sim.get("server"))
         self._apply_sim_section(sim)
 
     # -- construction helpers ----------------------------------------------------------------
@@ -128,7 +133,11 @@ class SimBoard:
     def watchdog(self) -> SimWatchdog:
         return self.watchdog_device
 
+    def network(self) -> SimNetwork:
+        return self.network_device
+
     def close(self) -> None:
+        self.network_device.close()
         self.watchdog_device.close()
         for uart in self._uart.values():
             uart.shutdown()

@@ -1,0 +1,580 @@
+"""``network.Server``: the WiPy's telnet REPL and FTP server, as real servers on the host.
+
+Both listen where the board says (``hal.Network.server_binding``: 127.0.0.1 and ports 2323 /
+2121 by default on the simulated board, since 23 and 21 need root; port 0 picks a free port,
+reported back through ``servers_bound``). As on the device:
+
+* telnet: one session at a time. The server sends ``MicroPython v1.8.5 on 2016-10-17; WiPy
+  with CC3200``, asks ``Login as:`` and ``Password:`` (telnet option negotiation as the
+  firmware does it), answers a wrong login with ``Invalid credentials, try again.`` and hangs
+  up after three; then ``Login succeeded!`` and the MicroPython REPL (``repl.Repl``) on the
+  connection. Code typed there runs in the session's own thread and namespace; what it prints
+  goes to the session. A session idle (nothing received) for the server's timeout is closed,
+  timed on the board clock (a test advances a virtual clock past it).
+* FTP (pyftpdlib, passive mode only): the root lists the mount points, ``/flash`` and ``/sd``
+  when the card is mounted, served from the board's directories through
+  ``micropython_compat.filesystem``; nothing outside them can be reached (``..``, symbolic
+  links). Its idle timeout is pyftpdlib's, in real seconds.
+
+A client connecting is socket activity: a WLAN event that wakes a board sleeping with a WLAN
+irq. The servers stop at ``deinit()`` and when the board is released; every thread and socket
+is closed then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import select
+import shutil
+import socket
+import tempfile
+import threading
+import warnings
+from typing import Any, Callable
+
+from micropython_compat import filesystem
+from micropython_compat.board import current_runtime
+from micropython_compat.errors import device_error
+from micropython_compat.hal import Cancellable, Clock, ServerBinding
+from micropython_compat.repl import EOF, Repl, SocketConsole, banner
+from micropython_compat.resets import forward_to_main_thread
+from micropython_compat.runtime import Runtime
+
+from ._wlan import socket_activity
+
+__all__ = ["Server"]
+
+_MISSING: Any = object()
+_STATE_KEY = "network.Server"
+DEFAULT_LOGIN = ("micro", "python")
+DEFAULT_TIMEOUT_S = 300
+MIN_TIMEOUT_S = 5
+_LOGIN_MAX = 32  # the firmware keeps this many characters of the user and the password
+_LOGIN_TRIES = 3
+_LINE_MAX = 256
+_POLL_S = 0.05
+_JOIN_S = 5.0
+
+# Telnet option negotiation, as the firmware sends it (IAC WILL/WONT ECHO, SUPPRESS GO AHEAD,
+# LINEMODE) before the user name, the password and the REPL.
+_OPTIONS_USER = bytes((255, 252, 1, 255, 252, 3, 255, 251, 34))
+_OPTIONS_PASSWORD = bytes((255, 251, 1, 255, 252, 3, 255, 251, 34))
+_OPTIONS_REPL = bytes((255, 251, 1, 255, 251, 3, 255, 252, 34))
+_ASK_USER = b"Login as:"
+_ASK_PASSWORD = b"Password:"
+_INVALID = b"\r\nInvalid credentials, try again.\r\n"
+_SUCCEEDED = b"\r\nLogin succeeded!\r\n"
+_FTP_BANNER = "Micro Python FTP Server"
+
+
+class _Settings:
+    """The login and timeout both servers use (changes apply to the next check)."""
+
+    def __init__(self) -> None:
+        self.user, self.password = DEFAULT_LOGIN
+        self.timeout_s = DEFAULT_TIMEOUT_S
+
+    def accepts(self, user: str, password: str) -> bool:
+        return user == self.user and password == self.password
+
+
+class Server:
+    """The telnet and FTP servers: ``Server(login=('user', 'password'), timeout=60)``.
+
+    One object per board; creating it (re)initialises and starts the servers (see ``init``).
+    An ``id`` other than 0 raises ``OSError(ENODEV)``; a port that is taken raises
+    ``OSError(EADDRINUSE)``.
+    """
+
+    _runtime: Runtime
+    _settings: _Settings
+    _telnet: _TelnetServer | None
+    _ftp: _FtpServer | None
+    _lock: threading.Lock
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Server:
+        runtime = current_runtime()
+        return runtime.state(_STATE_KEY, lambda: cls._make(runtime))
+
+    @classmethod
+    def _make(cls, runtime: Runtime) -> Server:
+        self: Server = super().__new__(cls)
+        self._runtime = runtime
+        self._settings = _Settings()
+        self._telnet = self._ftp = None
+        self._lock = threading.Lock()
+        runtime.on_close(self.deinit)
+        return self
+
+    def __init__(self, id: Any = _MISSING, *, login: Any = None, timeout: Any = None) -> None:
+        if id is not _MISSING and _to_int(id) != 0:
+            raise device_error(errno.ENODEV)
+        self.init(login=login, timeout=timeout)
+
+    def init(self, *, login: Any = None, timeout: Any = None) -> None:
+        """Set the login (default ``('micro', 'python')``; each at most 32 characters, the
+        rest is dropped) and the timeout in seconds (default 300), and start the servers if
+        they aren't running. Raises ``TypeError`` for a login that isn't a tuple/list of two
+        strings (``ValueError`` for another length) or a timeout that isn't an int."""
+        user, password = DEFAULT_LOGIN
+        if login is not None:
+            if not isinstance(login, (tuple, list)):
+                raise TypeError(f"object '{type(login).__name__}' is not a tuple or list")
+            if len(login) != 2:
+                raise ValueError("tuple/list has wrong length")
+            user, password = (_text(part)[:_LOGIN_MAX] for part in login)
+        seconds = DEFAULT_TIMEOUT_S if timeout is None else _to_int(timeout)
+        self._settings.user, self._settings.password = user, password
+        self._set_timeout(seconds)
+        self._start()
+
+    def deinit(self) -> None:
+        """Stop both servers (closing their sessions)."""
+        with self._lock:
+            telnet, ftp, self._telnet, self._ftp = self._telnet, self._ftp, None, None
+        for server in (telnet, ftp):
+            if server is not None:
+                server.stop()
+        if telnet is not None or ftp is not None:
+            with contextlib.suppress(Exception):
+                self._runtime.board.network().servers_bound(0, 0)
+
+    def timeout(self, timeout_in_seconds: Any = _MISSING) -> int | None:
+        """Get the session timeout in seconds, or set it. As on the device, a value under
+        5 seconds is ignored (the timeout stays as it was); ``TypeError`` for a non-int."""
+        if timeout_in_seconds is _MISSING:
+            return self._settings.timeout_s
+        self._set_timeout(_to_int(timeout_in_seconds))
+        return None
+
+    def isrunning(self) -> bool:
+        """Whether the servers are running."""
+        return self._telnet is not None
+
+    def _set_timeout(self, seconds: int) -> None:
+        if seconds >= MIN_TIMEOUT_S:
+            self._settings.timeout_s = seconds
+            ftp = self._ftp
+            if ftp is not None:
+                ftp.set_timeout(seconds)
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._telnet is not None:
+                return
+            network = self._runtime.board.network()
+            binding = network.server_binding
+            telnet = _TelnetServer(self._runtime, self._settings, binding)
+            try:
+                ftp = _FtpServer(self._runtime, self._settings, binding)
+            except BaseException:
+                telnet.stop()
+                raise
+            self._telnet, self._ftp = telnet, ftp
+        network.servers_bound(telnet.port, ftp.port)
+
+    def __repr__(self) -> str:
+        return "<Server>"
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, int):
+        return int(value)
+    raise TypeError(f"can't convert {type(value).__name__} to int")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    raise TypeError(f"can't convert '{type(value).__name__}' object to str implicitly")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; ``OSError`` with the host's errno when it can't be had."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+# ------------------------------------------------------------------------------------ telnet
+
+
+class _TelnetServer:
+    """Accepts one telnet session at a time, on its own thread."""
+
+    def __init__(self, runtime: Runtime, settings: _Settings, binding: ServerBinding) -> None:
+        self._runtime = runtime
+        self._settings = settings
+        self._listener = _listen(binding.host, binding.telnet_port)
+        self.port: int = self._listener.getsockname()[1]
+        self._stopping = threading.Event()
+        self._session: _TelnetSession | None = None
+        self._thread = threading.Thread(
+            target=self._serve, name="micropython-compat telnet", daemon=True
+        )
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                ready, _, _ = select.select([self._listener], [], [], _POLL_S)
+                if not ready:
+                    continue
+                conn, _ = self._listener.accept()
+            except (OSError, ValueError):
+                continue
+            session = _TelnetSession(conn, self._runtime, self._settings)
+            self._session = session
+            if self._stopping.is_set():
+                session.end()
+            session.run()
+            self._session = None
+
+    def stop(self) -> None:
+        self._stopping.set()
+        session = self._session
+        if session is not None:
+            session.end()
+        if self._thread is not threading.current_thread():
+            self._thread.join(_JOIN_S)
+        self._listener.close()
+
+
+class _TelnetSession:
+    """One logged-in (or logging-in) telnet client: login, then the REPL."""
+
+    def __init__(self, conn: socket.socket, runtime: Runtime, settings: _Settings) -> None:
+        self._runtime = runtime
+        self._settings = settings
+        self._clock: Clock = runtime.board.clock
+        self._last = self._clock.now_ns()
+        self._alarm: Cancellable | None = None
+        self._alarm_lock = threading.Lock()
+        self._ended = False
+        self.console = SocketConsole(conn, on_input=self._touch)
+        socket_activity(runtime)
+
+    def run(self) -> None:
+        """Serve the client until it leaves, fails to log in, idles out or is ended."""
+        self._arm()
+        try:
+            if self._login():
+                self._repl()
+        finally:
+            self.end()
+
+    def end(self) -> None:
+        """Close the session (any thread)."""
+        with self._alarm_lock:
+            self._ended = True
+            alarm, self._alarm = self._alarm, None
+        if alarm is not None:
+            alarm.cancel()
+        self.console.close()
+
+    # -- login -------------------------------------------------------------------------------
+    def _login(self) -> bool:
+        console = self.console
+        console.write(banner().split("\r\n")[0].encode() + b"\r\n")
+        for _ in range(_LOGIN_TRIES):
+            console.write(_OPTIONS_USER + _ASK_USER)
+            user = self._read_line()
+            if user is None:
+                return False
+            console.write(_ASK_PASSWORD + _OPTIONS_PASSWORD)
+            password = self._read_line()
+            if password is None:
+                return False
+            if self._settings.accepts(user, password):
+                console.discard_input()  # the end of the password line, as the firmware does
+                console.write(_OPTIONS_REPL + _SUCCEEDED)
+                return True
+            console.write(_INVALID)
+        return False
+
+    def _read_line(self) -> str | None:
+        """A line the client typed (without echo), ``None`` when the connection ends."""
+        line = bytearray()
+        while True:
+            byte = self.console.read_byte()
+            if byte == EOF:
+                return None
+            if byte in (0x0D, 0x0A):
+                if line:
+                    return line.decode("utf-8", "replace")
+                continue  # the rest of the previous line's end
+            if byte >= 0x20 and len(line) < _LINE_MAX:
+                line.append(byte)
+
+    # -- the REPL ----------------------------------------------------------------------------
+    def _repl(self) -> None:
+        repl = Repl(lambda runtime: self.console)
+
+        def show(text: str) -> None:
+            repl.emit(text.encode("utf-8", "replace").replace(b"\n", b"\r\n"), program=True)
+
+        with _output_routed_to(show):
+            while not self._ended:
+                namespace: dict[str, Any] = {"__name__": "__main__"}
+                request = repl.session_on(self.console, namespace)
+                if request is None:
+                    return
+                forward_to_main_thread(request)
+
+    # -- idle timeout (board clock) ----------------------------------------------------------
+    def _touch(self) -> None:
+        self._last = self._clock.now_ns()
+        socket_activity(self._runtime)
+
+    def _arm(self) -> None:
+        with self._alarm_lock:
+            if self._ended:
+                return
+            deadline = self._last + self._settings.timeout_s * 1_000_000_000
+            self._alarm = self._clock.call_at_ns(deadline, self._check_idle)
+
+    def _check_idle(self) -> None:
+        idle_ns = self._clock.now_ns() - self._last
+        if idle_ns >= self._settings.timeout_s * 1_000_000_000:
+            self.end()
+        else:
+            self._arm()
+
+
+# ------------------------------------------------------------------------ program output
+
+
+class _ThreadOutput:
+    """``sys.stdout`` while telnet sessions run: text written on a session's thread goes to
+    that session, everything else to the stream that was there before."""
+
+    def __init__(self, fallback: Any) -> None:
+        self.fallback = fallback
+        self.routes: dict[int, Callable[[str], None]] = {}
+
+    def write(self, text: Any) -> int:
+        route = self.routes.get(threading.get_ident())
+        if route is None:
+            return int(self.fallback.write(text))
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            text = bytes(text).decode("utf-8", "replace")
+        route(str(text))
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.fallback.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fallback, name)
+
+
+_routing_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _output_routed_to(show: Callable[[str], None]) -> Any:
+    """Route this thread's ``sys.stdout`` writes to ``show`` for the ``with`` block."""
+    import sys
+
+    with _routing_lock:
+        router = sys.stdout if isinstance(sys.stdout, _ThreadOutput) else None
+        if router is None:
+            router = _ThreadOutput(sys.stdout)
+            sys.stdout = router
+        router.routes[threading.get_ident()] = show
+    try:
+        yield
+    finally:
+        with _routing_lock:
+            router.routes.pop(threading.get_ident(), None)
+            if not router.routes and sys.stdout is router:
+                sys.stdout = router.fallback
+
+
+# --------------------------------------------------------------------------------------- FTP
+
+
+class _FtpServer:
+    """pyftpdlib on its own thread, serving the board's mount points."""
+
+    def __init__(self, runtime: Runtime, settings: _Settings, binding: ServerBinding) -> None:
+        classes = _ftp_classes()
+        mounts = filesystem.current().mounts
+        self._view = tempfile.mkdtemp(prefix="micropython-compat-ftp-")
+        allowed = []
+        for point, folder in mounts.items():
+            os.symlink(folder, os.path.join(self._view, point.strip("/")))
+            allowed.append(os.path.realpath(folder))
+        fs_class = type("DeviceFS", (classes.fs,), {"allowed": tuple(allowed)})
+        authorizer = classes.authorizer(settings, self._view)
+        self._handler: Any = type(
+            "DeviceFTPHandler",
+            (classes.handler,),
+            {
+                "authorizer": authorizer,
+                "abstracted_fs": fs_class,
+                "timeout": settings.timeout_s,
+                "on_activity": staticmethod(lambda: socket_activity(runtime)),
+            },
+        )
+        self._ioloop = classes.ioloop()
+        try:
+            self._server = classes.server(
+                _listen(binding.host, binding.ftp_port), self._handler, ioloop=self._ioloop
+            )
+        except BaseException:
+            self._ioloop.close()
+            shutil.rmtree(self._view, ignore_errors=True)
+            raise
+        self.port: int = self._server.address[1]
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._serve, name="micropython-compat FTP", daemon=True
+        )
+        self._thread.start()
+
+    def set_timeout(self, seconds: int) -> None:
+        self._handler.timeout = seconds
+
+    def _serve(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                self._ioloop.loop(_POLL_S, blocking=False)
+        finally:
+            self._server.close_all()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(_JOIN_S)
+        shutil.rmtree(self._view, ignore_errors=True)
+
+
+class _FtpClasses:
+    """The pyftpdlib classes the FTP server is built from (imported on first use)."""
+
+    def __init__(self, fs: Any, authorizer: Any, handler: Any, server: Any, ioloop: Any) -> None:
+        self.fs, self.authorizer, self.handler = fs, authorizer, handler
+        self.server, self.ioloop = server, ioloop
+
+
+_classes: _FtpClasses | None = None
+
+
+def _ftp_classes() -> _FtpClasses:
+    global _classes
+    if _classes is not None:
+        return _classes
+    try:
+        with warnings.catch_warnings():
+            # pyftpdlib uses the standard library's asyncore/asynchat before Python 3.12
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from pyftpdlib.authorizers import AuthenticationFailed, DummyAuthorizer
+            from pyftpdlib.filesystems import AbstractedFS
+            from pyftpdlib.handlers import FTPHandler
+            from pyftpdlib.ioloop import IOLoop
+            from pyftpdlib.servers import FTPServer
+    except ImportError:
+        raise ImportError(
+            "network.Server's FTP server needs pyftpdlib: pip install 'micropython-compat[server]'"
+        ) from None
+    # pyftpdlib configures logging to stderr unless its logger has a handler.
+    logger = logging.getLogger("pyftpdlib")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+    class DeviceFS(AbstractedFS):  # type: ignore[misc]
+        """The device's view: the root holds the mount points, nothing else is reachable."""
+
+        allowed: tuple[str, ...] = ()
+
+        def validpath(self, path: str) -> bool:
+            real = os.path.realpath(path)
+            if real == os.path.realpath(self.root):
+                return True
+            return any(real == a or real.startswith(a + os.sep) for a in self.allowed)
+
+        def lstat(self, path: str) -> os.stat_result:
+            return os.stat(path)  # show the mount points as the directories they are
+
+        def islink(self, path: str) -> bool:
+            return False
+
+        def _guard(self, path: str) -> None:
+            parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+            if parent == os.path.realpath(self.root):
+                raise OSError(errno.EPERM, "the root holds only the mount points")
+
+        def remove(self, path: str) -> None:
+            self._guard(path)
+            super().remove(path)
+
+        def rmdir(self, path: str) -> None:
+            self._guard(path)
+            super().rmdir(path)
+
+        def rename(self, src: str, dst: str) -> None:
+            self._guard(src)
+            self._guard(dst)
+            super().rename(src, dst)
+
+    class DeviceAuthorizer(DummyAuthorizer):  # type: ignore[misc]
+        """One user: the Server's login, read at each attempt; every permission."""
+
+        def __init__(self, settings: _Settings, home: str) -> None:
+            super().__init__()
+            self._settings = settings
+            self._home = home
+
+        def validate_authentication(self, username: str, password: str, handler: Any) -> None:
+            if not self._settings.accepts(username, password):
+                raise AuthenticationFailed("Authentication failed.")
+
+        def get_home_dir(self, username: str) -> str:
+            return self._home
+
+        def has_user(self, username: str) -> bool:
+            return True
+
+        def has_perm(self, username: str, perm: str, path: str | None = None) -> bool:
+            return True
+
+        def get_perms(self, username: str) -> str:
+            return "elradfmwMT"
+
+        def get_msg_login(self, username: str) -> str:
+            return "Login successful."
+
+        def get_msg_quit(self, username: str) -> str:
+            return "Goodbye."
+
+    class DeviceFTPHandler(FTPHandler):  # type: ignore[misc]
+        """Passive mode only, as on the WiPy; a connection is socket activity."""
+
+        banner = _FTP_BANNER
+        auth_failed_timeout = 0  # the device answers a wrong login at once
+        on_activity: Callable[[], None] = staticmethod(lambda: None)
+
+        def on_connect(self) -> None:
+            self.on_activity()
+
+        def ftp_PORT(self, line: str) -> None:
+            self.respond("502 Active mode is not supported; use passive mode.")
+
+        def ftp_EPRT(self, line: str) -> None:
+            self.respond("502 Active mode is not supported; use passive mode.")
+
+    _classes = _FtpClasses(DeviceFS, DeviceAuthorizer, DeviceFTPHandler, FTPServer, IOLoop)
+    return _classes

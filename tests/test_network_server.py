@@ -1,0 +1,382 @@
+"""network.Server: a real telnet REPL and a real FTP server on loopback, with real clients.
+
+Every client call has a timeout; the servers listen on free ports of 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import errno
+import ftplib
+import io
+import os
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+import machine
+from micropython_compat.board import current_runtime
+from micropython_compat.hal import ServerBinding
+from micropython_compat.testing import SimBoard, simulated_board
+from network import WLAN, Server
+
+TIMEOUT_S = 5.0
+
+
+def _free_ports(board: SimBoard) -> None:
+    board.network_device.binding = ServerBinding(telnet_port=0, ftp_port=0)
+
+
+@pytest.fixture
+def board(wipy: SimBoard) -> SimBoard:
+    _free_ports(wipy)
+    return wipy
+
+
+class Telnet:
+    """A bare telnet client on a socket: reads until a marker, with a timeout."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
+        self.seen = b""
+
+    def until(self, marker: bytes) -> bytes:
+        while marker not in self.seen:
+            data = self.sock.recv(4096)
+            if not data:
+                raise EOFError(self.seen)
+            self.seen += data
+        head, _, self.seen = self.seen.partition(marker)
+        return head + marker
+
+    def send(self, line: str) -> None:
+        self.sock.sendall(line.encode() + b"\r\n")
+
+    def closed(self) -> bool:
+        """Whether the server hung up (waits for it up to the timeout)."""
+        try:
+            while True:
+                data = self.sock.recv(4096)
+                if not data:
+                    return True
+                self.seen += data
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+
+    def login(self, user: str = "micro", password: str = "python") -> bytes:
+        self.until(b"Login as:")
+        self.send(user)
+        self.until(b"Password:")
+        self.send(password)
+        return self.until(b">>> ")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def telnet(board: SimBoard) -> Iterator[Telnet]:
+    Server()
+    client = Telnet(board.network_device.telnet_port)
+    yield client
+    client.close()
+
+
+def _ftp(board: SimBoard, user: str = "micro", password: str = "python") -> ftplib.FTP:
+    ftp = ftplib.FTP()
+    ftp.connect("127.0.0.1", board.network_device.ftp_port, timeout=TIMEOUT_S)
+    try:
+        ftp.login(user, password)
+    except BaseException:
+        ftp.close()
+        raise
+    return ftp
+
+
+# ------------------------------------------------------------------------------ the object
+
+
+def test_quick_reference(board: SimBoard) -> None:
+    server = Server(login=("user", "password"), timeout=60)
+    assert server.timeout() == 60
+    server.timeout(300)
+    assert server.timeout() == 300
+    assert server.isrunning() is True
+    assert Server() is server
+    assert repr(server) == "<Server>"
+    server.deinit()
+    assert server.isrunning() is False
+    assert board.network_device.telnet_port == 0
+
+
+def test_defaults_and_restart(board: SimBoard) -> None:
+    server = Server()
+    assert server.timeout() == 300
+    assert board.network_device.telnet_port > 0 and board.network_device.ftp_port > 0
+    server.deinit()
+    server.init(login=("a", "b"), timeout=600)
+    assert server.isrunning() and server.timeout() == 600
+    _ftp(board, "a", "b").quit()
+
+
+def test_timeout_under_five_seconds_is_ignored(board: SimBoard) -> None:
+    server = Server(timeout=60)
+    server.timeout(4)
+    assert server.timeout() == 60
+    server.timeout(5)
+    assert server.timeout() == 5
+
+
+def test_bad_arguments(board: SimBoard) -> None:
+    with pytest.raises(OSError) as info:
+        Server(1)
+    assert info.value.args == (errno.ENODEV,)
+    with pytest.raises(ValueError):
+        Server(login=("only-user",))
+    with pytest.raises(TypeError):
+        Server(login="micro:python")
+    with pytest.raises(TypeError):
+        Server(login=("micro", 5))
+    with pytest.raises(TypeError):
+        Server(timeout="60")
+    with pytest.raises(TypeError):
+        Server().timeout(None)
+
+
+def test_binds_loopback_with_the_described_ports(wipy: SimBoard) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    wipy.network_device.binding = ServerBinding(telnet_port=port, ftp_port=0)
+    Server()
+    assert wipy.network_device.telnet_port == port
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as conn:
+        assert conn.getpeername()[0] == "127.0.0.1"
+
+
+def test_a_taken_port_raises_and_leaves_nothing_running(board: SimBoard) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        board.network_device.binding = ServerBinding(ftp_port=taken.getsockname()[1], telnet_port=0)
+        with pytest.raises(OSError) as info:
+            Server()
+        assert info.value.errno == errno.EADDRINUSE
+    assert board.network_device.telnet_port == 0
+
+
+# ---------------------------------------------------------------------------------- telnet
+
+
+def test_telnet_login_and_repl(telnet: Telnet) -> None:
+    banner = telnet.until(b"Login as:")
+    assert banner.startswith(b"MicroPython v1.8.5 on 2016-10-17; WiPy with CC3200\r\n")
+    telnet.send("micro")
+    telnet.until(b"Password:")
+    telnet.send("python")
+    greeting = telnet.until(b">>> ")
+    assert b"Login succeeded!" in greeting
+    telnet.send("1+1")
+    assert telnet.until(b">>> ") == b"1+1\r\n2\r\n>>> "
+    telnet.send("print('hello')")
+    assert telnet.until(b">>> ") == b"print('hello')\r\nhello\r\n>>> "
+    telnet.send("import machine; machine.freq()")
+    assert b"(80000000,)" in telnet.until(b">>> ")
+
+
+def test_telnet_repl_output_stays_in_the_session(telnet: Telnet, capsys) -> None:
+    telnet.login()
+    telnet.send("for i in range(2): print(i)")
+    telnet.until(b"... ")
+    telnet.send("")
+    assert telnet.until(b">>> ").endswith(b"0\r\n1\r\n>>> ")
+    print("host")
+    assert capsys.readouterr().out == "host\n"
+
+
+def test_telnet_wrong_password_is_refused_three_times(telnet: Telnet) -> None:
+    for _ in range(3):
+        telnet.until(b"Login as:")
+        telnet.send("micro")
+        telnet.until(b"Password:")
+        telnet.send("wrong")
+        telnet.until(b"Invalid credentials, try again.")
+    assert telnet.closed()
+    assert b">>>" not in telnet.seen
+
+
+def test_telnet_custom_login(board: SimBoard) -> None:
+    Server(login=("user", "password"))
+    client = Telnet(board.network_device.telnet_port)
+    try:
+        client.until(b"Login as:")
+        client.send("micro")
+        client.until(b"Password:")
+        client.send("python")
+        client.until(b"Invalid credentials")
+        assert b"Login succeeded!" in client.login("user", "password")
+    finally:
+        client.close()
+
+
+def test_telnet_idle_session_times_out_on_the_board_clock(board: SimBoard, telnet: Telnet) -> None:
+    Server().timeout(60)
+    telnet.login()
+    board.advance(s=59)
+    telnet.send("2+3")
+    assert telnet.until(b">>> ").endswith(b"5\r\n>>> ")
+    board.advance(s=59)  # 59 s since the last input: still there
+    telnet.send("3+4")
+    assert telnet.until(b">>> ").endswith(b"7\r\n>>> ")
+    board.advance(s=61)
+    assert telnet.closed()
+
+
+def test_deinit_closes_the_session(board: SimBoard, telnet: Telnet) -> None:
+    telnet.login()
+    Server().deinit()
+    assert telnet.closed()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", 1), timeout=TIMEOUT_S).close()
+
+
+def test_telnet_connection_wakes_a_sleeping_board(wipy_realtime: SimBoard) -> None:
+    _free_ports(wipy_realtime)
+    Server()
+    WLAN().irq(trigger=WLAN.ANY_EVENT, wake=machine.SLEEP)
+    port = wipy_realtime.network_device.telnet_port
+    runtime = current_runtime()
+    safety = threading.Timer(TIMEOUT_S, lambda: runtime.wake(99))
+    client = threading.Timer(0.1, lambda: socket.create_connection(("127.0.0.1", port), 2).close())
+    safety.start()
+    client.start()
+    try:
+        machine.sleep()
+    finally:
+        safety.cancel()
+        client.join(TIMEOUT_S)
+    assert machine.wake_reason() == machine.WLAN_WAKE
+
+
+# ------------------------------------------------------------------------------------- FTP
+
+
+def test_ftp_root_lists_the_mount_points(board: SimBoard) -> None:
+    Server()
+    ftp = _ftp(board)
+    try:
+        assert "Micro Python FTP Server" in ftp.getwelcome()
+        assert sorted(ftp.nlst("/")) == ["flash", "sd"]
+        listing: list[str] = []
+        ftp.retrlines("LIST /", listing.append)
+        assert all(line.startswith("d") and "->" not in line for line in listing)
+    finally:
+        ftp.quit()
+
+
+def test_ftp_store_list_and_retrieve(board: SimBoard) -> None:
+    Server()
+    ftp = _ftp(board)
+    try:
+        ftp.storbinary("STOR /flash/main.py", io.BytesIO(b"print('hi')\n"))
+        assert (board.storage.flash / "main.py").read_bytes() == b"print('hi')\n"
+        (board.storage.flash / "boot.py").write_text("# boot\n")
+        names: list[str] = []
+        ftp.retrlines("LIST /flash", names.append)
+        assert any(line.endswith(" boot.py") for line in names)
+        assert any(line.endswith(" main.py") for line in names)
+        got = io.BytesIO()
+        ftp.retrbinary("RETR /flash/boot.py", got.write)
+        assert got.getvalue() == b"# boot\n"
+        ftp.cwd("/sd")
+        ftp.storbinary("STOR log.txt", io.BytesIO(b"x"))
+        assert board.storage.sd is not None
+        assert (board.storage.sd / "log.txt").read_bytes() == b"x"
+        ftp.mkd("/flash/lib")
+        assert (board.storage.flash / "lib").is_dir()
+    finally:
+        ftp.quit()
+
+
+def test_ftp_login_default_custom_and_wrong(board: SimBoard) -> None:
+    server = Server()
+    _ftp(board).quit()
+    with pytest.raises(ftplib.error_perm):
+        _ftp(board, "micro", "wrong")
+    server.init(login=("user", "password"))
+    _ftp(board, "user", "password").quit()
+    with pytest.raises(ftplib.error_perm):
+        _ftp(board)
+
+
+def test_ftp_is_confined_to_the_mounts(board: SimBoard, tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("host")
+    os.symlink(secret, board.storage.flash / "escape.txt")
+    Server()
+    ftp = _ftp(board)
+    try:
+        for path in ("/flash/../../etc/passwd", "/../" + str(secret), "/flash/escape.txt"):
+            with pytest.raises(ftplib.error_perm):
+                ftp.retrbinary(f"RETR {path}", io.BytesIO().write)
+        ftp.cwd("/flash/../../..")
+        assert ftp.pwd() == "/"
+        with pytest.raises(ftplib.error_perm):
+            ftp.storbinary("STOR /outside.txt", io.BytesIO(b"x"))
+        with pytest.raises(ftplib.error_perm):
+            ftp.delete("/flash")
+        with pytest.raises(ftplib.error_perm):
+            ftp.rename("/flash", "/gone")
+        assert sorted(ftp.nlst("/")) == ["flash", "sd"]
+    finally:
+        ftp.quit()
+
+
+def test_ftp_active_mode_is_refused(board: SimBoard) -> None:
+    Server()
+    ftp = _ftp(board)
+    try:
+        for command in ("PORT 127,0,0,1,4,1", "EPRT |1|127.0.0.1|1025|"):
+            with pytest.raises(ftplib.error_perm, match=r"^502"):
+                ftp.sendcmd(command)
+        assert ftp.sendcmd("PASV").startswith("227")
+    finally:
+        ftp.close()
+
+
+def test_ftp_timeout_follows_the_server(board: SimBoard) -> None:
+    server = Server(timeout=60)
+    server.timeout(120)
+    assert server._ftp is not None
+    assert server._ftp._handler.timeout == 120
+
+
+# ------------------------------------------------------------------------------- resources
+
+
+def _fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_servers_release_threads_and_sockets() -> None:
+    with simulated_board(clock="real") as board:
+        _free_ports(board)
+        runtime = current_runtime()
+        runtime.dispatcher.post(lambda _: None, None)
+        runtime.board.clock.call_at_ns(0, lambda: None)
+        Server().deinit()  # first use imports pyftpdlib
+        threads, fds = threading.active_count(), _fds()
+        for _ in range(20):
+            server = Server()
+            client = Telnet(board.network_device.telnet_port)
+            client.login()
+            _ftp(board).quit()
+            server.deinit()
+            assert client.closed()
+            client.close()
+        assert threading.active_count() == threads
+        assert _fds() == fds
+        Server()  # left running: the board's release stops it
+    assert not any(t.name.startswith("micropython-compat telnet") for t in threading.enumerate())
+    assert not any(t.name.startswith("micropython-compat FTP") for t in threading.enumerate())
