@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import signal
@@ -175,10 +176,11 @@ def test_ctrl_c_interrupts_running_code(piped) -> None:
     dev.send(b"while True:\rpass\r\r\r\r")
     dev.expect(b"... \r\n")
     time.sleep(0.3)
-    assert dev.talk(b"\x03", b">>> ") == (
-        b"Traceback (most recent call last):\r\n"
-        b'  File "<stdin>", line 1, in <module>\r\n'
-        b"KeyboardInterrupt\r\n>>> "
+    # the interrupt lands on the `while` or the `pass` line, as the interpreter version has it
+    assert re.fullmatch(
+        rb'Traceback \(most recent call last\):\r\n  File "<stdin>", line [12], in <module>\r\n'
+        rb"KeyboardInterrupt\r\n>>> ",
+        dev.talk(b"\x03", b">>> "),
     )
     # a blocking sleep is cut short too
     dev.talk(b"import time\r", b">>> ")
