@@ -1,13 +1,14 @@
 """What the benchmarks share: run a measurement in a child process, with the C fast path or
 with the pure-Python twin (``MICROPYTHON_COMPAT_PURE=1``), and read back its JSON result.
 
-A benchmark script calls ``both_modes(__file__, child, repeat)`` from ``main()``: it returns
-``(c, pure)`` result dicts. With ``--child`` on its command line the script is the child: it
-prints ``json.dumps(child(repeat))`` (``child_main`` does that).
+A benchmark script ends with ``main(__doc__, __file__, child, finish)``: with ``--child`` on its
+command line it is the child and prints ``json.dumps(child(repeat))``; otherwise it runs itself
+as a child in both modes and calls ``finish(c, pure, repeat)`` with the two result dicts.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["both_modes", "child_main", "run_mode"]
+__all__ = ["both_modes", "child_main", "main", "run_mode"]
 
 
 def run_mode(script: str, pure: bool, repeat: int) -> dict[str, Any]:
@@ -40,3 +41,21 @@ def both_modes(script: str, repeat: int) -> tuple[dict[str, Any], dict[str, Any]
 def child_main(child: Callable[[int], dict[str, Any]], repeat: int) -> None:
     """Be the child: print the measurement as one JSON line."""
     print(json.dumps(child(repeat)))
+
+
+def main(
+    doc: str | None,
+    script: str,
+    child: Callable[[int], dict[str, Any]],
+    finish: Callable[[dict[str, Any], dict[str, Any], int], None],
+) -> None:
+    """A benchmark's command line: ``--repeat N`` and the hidden ``--child``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_main(child, args.repeat)
+        return
+    c, pure = both_modes(script, args.repeat)
+    finish(c, pure, args.repeat)

@@ -12,13 +12,12 @@ it exits 0 either way.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import timeit
 from pathlib import Path
 from typing import Any
 
-from _modes import both_modes, child_main
+from _modes import main
 
 ROOT = Path(__file__).resolve().parent.parent
 VALUE_TARGET_NS = 150.0
@@ -129,18 +128,10 @@ def checks(c: dict[str, Any]) -> None:
     print(f"{verdict}: C Pin.value(1) under {VALUE_TARGET_NS:.0f} ns ({value:.1f} ns)")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child_main(child, args.repeat)
-        return
-    c, pure = both_modes(__file__, args.repeat)
-    report(c, pure, gpiozero_reference(args.repeat))
+def finish(c: dict[str, Any], pure: dict[str, Any], repeat: int) -> None:
+    report(c, pure, gpiozero_reference(repeat))
     checks(c)
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, __file__, child, finish)

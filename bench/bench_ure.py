@@ -12,13 +12,12 @@ module functions (``f(pattern, subject)``), as plain timeit statements: timeit's
 
 from __future__ import annotations
 
-import argparse
 import sys
 import timeit
 from pathlib import Path
 from typing import Any
 
-from _modes import both_modes, child_main
+from _modes import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.8
@@ -118,18 +117,10 @@ def checks(c: dict[str, Any]) -> None:
         print(f"{verdict}: C ure {api} at least {TARGET}x re's speed on every case ({detail})")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child_main(child, args.repeat)
-        return
-    c, pure = both_modes(__file__, args.repeat)
+def finish(c: dict[str, Any], pure: dict[str, Any], repeat: int) -> None:
     report(c, pure)
     checks(c)
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, __file__, child, finish)
