@@ -563,8 +563,9 @@ def test_cli_boards_lists_descriptions_and_the_choice():
 
 def test_cli_version_and_help():
     from micropython_compat import __version__
+    from micropython_compat._version import build_description
 
-    assert cli("--version").stdout == f"micropython-compat {__version__}\n"
+    assert cli("--version").stdout == f"micropython-compat {__version__} ({build_description()})\n"
     result = cli()
     assert result.returncode == 2
     assert "run" in result.stderr

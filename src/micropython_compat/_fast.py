@@ -1,7 +1,8 @@
 """Picks the C fast path (``_speedups``) or its pure-Python twin (``_pyimpl``).
 
 ``MICROPYTHON_COMPAT_PURE=1`` forces the twin; so does a failed compile. ``IMPLEMENTATION`` says
-which one is in use (``'c'`` or ``'python'``).
+which one is in use (``'c'`` or ``'python'``), and ``PURE_REASON`` why the twin is (``None`` with
+the C path).
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from . import _pyimpl
 if os.environ.get("MICROPYTHON_COMPAT_PURE", "") not in ("", "0"):
     _impl = _pyimpl
     IMPLEMENTATION = "python"
+    PURE_REASON: str | None = "MICROPYTHON_COMPAT_PURE is set"
 else:
     try:
         from . import _speedups as _impl  # type: ignore[no-redef]
 
         IMPLEMENTATION = "c"
-    except ImportError:
+        PURE_REASON = None
+    except ImportError as exc:
         _impl = _pyimpl
         IMPLEMENTATION = "python"
+        PURE_REASON = f"the C extension is not installed ({exc})"
 
 PinBase = _impl.PinBase
 Match = _impl.Match
@@ -34,6 +38,7 @@ set_clock = _impl.set_clock
 
 __all__ = [
     "IMPLEMENTATION",
+    "PURE_REASON",
     "FastMatcher",
     "Match",
     "PinBase",

@@ -6,6 +6,7 @@
                             [--uart N | --pty]
     micropython-compat boards
     micropython-compat --version
+    micropython-compat -v COMMAND ...        (says on stderr which speed is in use)
 
 ``run`` runs a script, or the WiPy boot sequence from a flash folder (see
 ``micropython_compat.runner`` for what a run does and its exit statuses). ``repl`` boots the
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 
 from . import board as _board
 from . import description
-from ._version import __version__
+from ._version import __version__, build_description
 from .errors import MicroPythonCompatError
 from .runner import EXIT_OK, EXIT_USAGE, run
 
@@ -38,7 +39,15 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Run MicroPython 1.8.5 (WiPy) programs on CPython.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__} ({build_description()})"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on stderr whether the C fast path is loaded before running the command",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run_cmd = commands.add_parser(
@@ -108,6 +117,7 @@ def _boards() -> int:
         desc = description.load_builtin(name)
         print(f"  {name:<10} {desc.name} ({desc.mcu}), {len(desc.pins)} pins")
     print("Backends: " + ", ".join(_board.backend_names()))
+    print(f"Speed: {build_description()}")
     spec, reason = _board.planned_choice()
     print(f"Board that would be chosen: {spec} ({reason})")
     print(f"Choose another with --board or {_board.ENV_VAR}=sim|linux|FILE.")
@@ -118,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.verbose:
+        print(f"{PROG}: {build_description()}", file=sys.stderr)
     try:
         if args.command == "boards":
             return _boards()
