@@ -70,7 +70,7 @@ def asm_thumb(function: F) -> F:
 def _int_arg(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"can't convert {type(value).__name__} to int")
-    return value
+    return int(value)
 
 
 def alloc_emergency_exception_buf(size: Any) -> None:

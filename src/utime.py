@@ -60,7 +60,7 @@ def _as_int(value: Any) -> int:
         if isinstance(value, float):
             return int(value)
         raise TypeError(f"can't convert {type(value).__name__} to int")
-    return value
+    return int(value)
 
 
 def time() -> int:

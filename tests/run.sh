@@ -7,19 +7,48 @@
 #   bash tests/run.sh                 everything (what CI runs)
 #   bash tests/run.sh --host-only     without the real-kernel tier (no root, no VM)
 #   bash tests/run.sh -- -k uart      pytest arguments after "--"
-set -euo pipefail
+#
+# Every stage runs even when an earlier one failed; each prints a one-line verdict with its
+# time at the end, and the command exits non-zero if any stage failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 kernel=1
 if [ "${1:-}" = "--host-only" ]; then kernel=0; shift; fi
 [ "${1:-}" = "--" ] && shift
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test,linux]'
-echo "== host suite, C fast path"
-.venv/bin/python -m pytest "$@"
-echo "== host suite, pure-Python twin (MICROPYTHON_COMPAT_PURE=1)"
-MICROPYTHON_COMPAT_PURE=1 .venv/bin/python -m pytest "$@"
+
+# Installing is not a stage: nothing can run without it, so a failure here ends the command.
+python3 -m venv .venv &&
+    .venv/bin/python -m pip install --quiet --upgrade pip &&
+    .venv/bin/python -m pip install --quiet -e '.[test,linux]' ||
+    { echo "tests/run.sh: installing the project and its test tools into .venv failed" >&2; exit 2; }
+
+verdicts=()
+passed=0
+failed=0
+stage() { # stage NAME COMMAND...: run one stage, remember its verdict and time
+    local name=$1 start=$SECONDS status
+    shift
+    echo "== $name"
+    "$@"
+    status=$?
+    if [ "$status" = 0 ]; then
+        passed=$((passed + 1))
+        verdicts+=("$(printf 'PASSED  %4ss  %s' $((SECONDS - start)) "$name")")
+    else
+        failed=$((failed + 1))
+        verdicts+=("$(printf 'FAILED  %4ss  %s (exit %s)' $((SECONDS - start)) "$name" "$status")")
+    fi
+}
+
+stage "host suite, C fast path" .venv/bin/python -m pytest "$@"
+stage "host suite, pure-Python twin (MICROPYTHON_COMPAT_PURE=1)" \
+    env MICROPYTHON_COMPAT_PURE=1 .venv/bin/python -m pytest "$@"
 if [ "$kernel" = 1 ]; then
-  echo "== real-kernel tier (QEMU guest: gpio-sim, i2c-stub, SPI loopback, 16550 UARTs)"
-  bash tests/kernel/run.sh
+    stage "real-kernel tier (QEMU x86 guest: gpio-sim, i2c-stub, SPI loopback, 16550 UARTs)" \
+        bash tests/kernel/run.sh
 fi
+
+echo "== verdicts"
+printf '%s\n' "${verdicts[@]}"
+echo "stages: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -221,8 +221,8 @@ def test_telnet_custom_login(board: SimBoard) -> None:
 
 
 def test_telnet_idle_session_times_out_on_the_board_clock(board: SimBoard, telnet: Telnet) -> None:
-    Server().timeout(60)
-    telnet.login()
+    telnet.login()  # the session is live and timed with the default 300 s
+    Server().timeout(60)  # applies to the live session at once, as on the device
     board.advance(s=59)
     telnet.send("2+3")
     assert telnet.until(b">>> ").endswith(b"5\r\n>>> ")

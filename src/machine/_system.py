@@ -6,7 +6,9 @@ Power modes, as emulated (the differences from the device are in docs/difference
   alarm (timer, RTC alarm, a test's ``call_at_ns``) and runs it; with none scheduled it returns
   at once. On a real clock it sleeps about 1 ms (the device's systick wakes it as often).
 * ``sleep()`` returns when a wake source configured with ``wake=machine.SLEEP`` fires (its
-  ``wake_reason()`` is then recorded) or when any other interrupt handler runs, since the
+  ``wake_reason()`` is then recorded; one that fired since the last sleep ended is latched, as
+  the device's wake controller latches it, and ends the next sleep at once) or when any other
+  interrupt handler runs, since the
   emulation can't power the other peripherals down (``wake_reason()`` is then unchanged).
   On a virtual clock the alarms are run one by one until that happens; when no alarm is left
   nothing can wake the board any more, and ``sleep()`` returns at once instead of hanging.
@@ -130,7 +132,8 @@ def sleep() -> None:
     docstring."""
     runtime = current_runtime()
     hooks: list[SleepHook] = runtime.state("machine.sleep_hooks", list)
-    runtime.woken.clear()
+    # A wake that fired since the last sleep ended is latched in ``runtime.woken`` and ends
+    # this sleep at once; clearing it on entry would lose a wake racing the call.
     handled = runtime.dispatcher.handled
 
     def awake() -> bool:
@@ -150,6 +153,7 @@ def sleep() -> None:
             while not awake():
                 runtime.woken.wait(_POLL_S)
     finally:
+        runtime.woken.clear()  # this sleep consumed the latched wake
         for hook in reversed(hooks):
             hook(False)
 

@@ -71,7 +71,9 @@ _FTP_BANNER = "Micro Python FTP Server"
 
 
 class _Settings:
-    """The login and timeout both servers use (changes apply to the next check)."""
+    """The login and timeout both servers use. A new login applies to the next login; a new
+    timeout applies at once, to the live session too (the firmware compares each session's
+    idle time with the current timeout on every pass of its server loop)."""
 
     def __init__(self) -> None:
         self.user, self.password = DEFAULT_LOGIN
@@ -157,7 +159,9 @@ class Server:
     def _set_timeout(self, seconds: int) -> None:
         if seconds >= MIN_TIMEOUT_S:
             self._settings.timeout_s = seconds
-            ftp = self._ftp
+            telnet, ftp = self._telnet, self._ftp
+            if telnet is not None:
+                telnet.timeout_changed()
             if ftp is not None:
                 ftp.set_timeout(seconds)
 
@@ -240,6 +244,12 @@ class _TelnetServer:
                 session.end()
             session.run()
             self._session = None
+
+    def timeout_changed(self) -> None:
+        """Re-time the live session's idle deadline with the new timeout (any thread)."""
+        session = self._session
+        if session is not None:
+            session.rearm()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -337,10 +347,16 @@ class _TelnetSession:
         self._last = self._clock.now_ns()
         socket_activity(self._runtime)
 
+    def rearm(self) -> None:
+        """Time the idle deadline from the last input with the current timeout (any thread)."""
+        self._arm()
+
     def _arm(self) -> None:
         with self._alarm_lock:
             if self._ended:
                 return
+            if self._alarm is not None:
+                self._alarm.cancel()
             deadline = self._last + self._settings.timeout_s * 1_000_000_000
             self._alarm = self._clock.call_at_ns(deadline, self._check_idle)
 
