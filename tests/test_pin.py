@@ -208,7 +208,7 @@ def test_irq_handler_error_is_printed_and_not_fatal(
     p.irq(trigger=Pin.IRQ_RISING, handler=broken)
     wipy.pin("GP16").drive_high()
     out = capsys.readouterr().out
-    assert out.startswith("Traceback (most recent call last):\n")
+    assert out.startswith("Uncaught exception in callback handler\nTraceback (most recent call")
     assert out.endswith("RuntimeError: boom\n")
     assert p() == 1
 

@@ -508,7 +508,7 @@ def test_priorities_order_deferred_handlers(wipy: SimBoard) -> None:
     assert order == ["high", "low"]
 
 
-def test_exception_in_handler_is_printed_and_the_timer_goes_on(
+def test_exception_in_handler_is_printed_and_its_irq_disabled_as_on_the_device(
     wipy: SimBoard, capsys: pytest.CaptureFixture[str]
 ) -> None:
     calls: list[int] = []
@@ -519,8 +519,10 @@ def test_exception_in_handler_is_printed_and_the_timer_goes_on(
 
     Timer(0, mode=Timer.PERIODIC).channel(Timer.A, freq=100).irq(trigger=Timer.TIMEOUT, handler=bad)
     wipy.advance(ms=30)
-    assert len(calls) == 3
-    assert "RuntimeError: boom" in capsys.readouterr().out
+    assert len(calls) == 1  # 1.8.5's mp_irq_handler disables an irq whose handler raised
+    out = capsys.readouterr().out
+    assert out.startswith("Uncaught exception in callback handler\nTraceback")
+    assert "RuntimeError: boom" in out
 
 
 # ---------------------------------------------------------------------------------- PWM

@@ -1,11 +1,21 @@
 """The ``irq`` object that ``Pin.irq()``, ``TimerChannel.irq()``, ``UART.irq()`` and ``RTC.irq()``
-return, and the routing of a peripheral's interrupt to the one dispatcher."""
+return, and the routing of a peripheral's interrupt to the one dispatcher.
+
+A handler that raises (anything: ``SystemExit`` and ``KeyboardInterrupt`` too) is dealt with as
+the WiPy's firmware does it (1.8.5, ``mp_irq_handler``): ``Uncaught exception in callback
+handler`` and the traceback are printed, the interrupt is disabled and its handler forgotten,
+and the program goes on without noticing. Only a reset request (``machine.reset()`` in the
+handler) and a real Ctrl-C pass through.
+"""
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Optional
 
 from micropython_compat.board import current_runtime
+from micropython_compat.resets import ResetRequest, is_host_interrupt
+from micropython_compat.tracebacks import print_exception
 
 __all__ = ["DEEPSLEEP", "IDLE", "PIN_WAKE", "RTC_WAKE", "SLEEP", "WLAN_WAKE", "Irq"]
 
@@ -69,9 +79,9 @@ class Irq:
         return self._flags
 
     def __call__(self) -> None:
-        """Run the handler now, as if the interrupt had fired."""
-        if self.handler is not None:
-            self.handler(self._parent)
+        """Run the handler now, as if the interrupt had fired (an exception it raises is
+        handled as when it fires: see the module docstring)."""
+        self._invoke(self._flags)
 
     def fire(self, flags: int) -> None:
         """Called by the peripheral: queue the handler on the dispatcher if enabled."""
@@ -87,11 +97,29 @@ class Irq:
         handler = self.handler
         if handler is None:
             return
-        self._flags = flags
+        saved, self._flags = self._flags, flags
         try:
             handler(self._parent)
+        except ResetRequest:
+            raise
+        except BaseException as exc:
+            if is_host_interrupt(exc):
+                raise
+            self._uncaught(exc)
         finally:
-            self._flags = 0
+            self._flags = saved
+
+    def _uncaught(self, exc: BaseException) -> None:
+        """The handler raised ``exc``: disable this interrupt for good and say so."""
+        self.handler = None
+        self.disable()
+        tb = exc.__traceback__
+        exc = exc.with_traceback(tb.tb_next if tb is not None else None)  # from the handler on
+        try:
+            sys.stdout.write("Uncaught exception in callback handler\n")
+            print_exception(exc, sys.stdout)
+        except (OSError, ValueError):  # no stdout to tell: the irq is disabled all the same
+            pass
 
     #: what ``machine.wake_reason()`` reports when this irq wakes the board
     wake_reason = 0

@@ -11,32 +11,50 @@ Two ways to run:
 * threaded (a real clock): handlers run on one dispatcher thread, as they would preempt the
   program on the device.
 
-A handler that raises has its exception printed as MicroPython prints it; the program goes on.
-Requests to reset (``machine.reset()``, a watchdog) are not errors: they are passed to the
-program's main thread.
+Both behave alike whatever a job raises, and the dispatcher survives it:
+
+* a reset request (``machine.reset()``, a watchdog) is not an error: it is passed to the
+  program's main thread, where it ends the program;
+* a Ctrl-C that lands while a handler runs on the main thread (synchronous mode) goes on
+  interrupting the program;
+* anything else (``SystemExit`` and ``KeyboardInterrupt`` raised by the job included) is
+  printed as MicroPython prints it, and the next job runs. (``machine``'s irq objects catch
+  their handlers' exceptions themselves, as the device does, before it gets here.)
+
+The queue is bounded (``limit`` jobs waiting): a job posted to a full queue is dropped and
+counted in ``lost``, and the first loss is reported on stderr once. That happens when
+handlers can't keep up with their interrupts (or stay disabled too long); the device loses
+interrupts then too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import sys
 import threading
 from typing import Any, Callable
 
-from .resets import ResetRequest, forward_to_main_thread
+from .resets import ResetRequest, forward_to_main_thread, is_host_interrupt
 from .tracebacks import print_exception
 
-__all__ = ["Dispatcher"]
+__all__ = ["DEFAULT_LIMIT", "Dispatcher"]
+
+#: How many jobs may wait before new ones are dropped (and counted in ``Dispatcher.lost``).
+DEFAULT_LIMIT = 10_000
 
 _Job = tuple[int, int, Callable[[Any], object], Any]
 
 
 class Dispatcher:
-    """Runs interrupt handlers one at a time, by priority."""
+    """Runs interrupt handlers one at a time, by priority; at most ``limit`` wait."""
 
-    def __init__(self, synchronous: bool) -> None:
+    def __init__(self, synchronous: bool, limit: int = DEFAULT_LIMIT) -> None:
+        if limit < 1:
+            raise ValueError("limit must be 1 or more")
         self.synchronous = synchronous
+        self.limit = limit
         self._queue: list[_Job] = []
         self._seq = itertools.count()
         self._cond = threading.Condition(threading.RLock())
@@ -45,20 +63,46 @@ class Dispatcher:
         self._draining = False
         self._thread: threading.Thread | None = None
         self._closed = False
+        #: how many jobs have run (raising or not)
         self.handled = 0
+        #: how many jobs were dropped because the queue was full
+        self.lost = 0
 
     # -- posting -----------------------------------------------------------------------------
-    def post(self, handler: Callable[[Any], object], arg: Any, priority: int = 1) -> None:
-        """Queue ``handler(arg)`` to run as an interrupt of the given priority."""
+    def post(self, handler: Callable[[Any], object], arg: Any, priority: int = 1) -> bool:
+        """Queue ``handler(arg)`` to run as an interrupt of the given priority.
+
+        Returns false when the job is dropped: the dispatcher is closed, or ``limit`` jobs
+        already wait (then ``lost`` counts it). In synchronous mode the job (and what it
+        posts) has run before this returns, unless interrupts are disabled; a reset request
+        it made, or a Ctrl-C, propagates from here.
+        """
         with self._cond:
             if self._closed:
-                return
+                return False
+            if len(self._queue) >= self.limit:
+                self._lose()
+                return False
             heapq.heappush(self._queue, (-priority, next(self._seq), handler, arg))
             if not self.synchronous:
                 self._ensure_thread()
                 self._cond.notify()
-                return
+                return True
         self._drain()
+        return True
+
+    def _lose(self) -> None:
+        self.lost += 1
+        if self.lost == 1:
+            try:
+                sys.stderr.write(
+                    f"micropython-compat: {self.limit} interrupts are waiting for their "
+                    "handlers: more are dropped while the queue is full (counted in the "
+                    "dispatcher's 'lost')\n"
+                )
+                sys.stderr.flush()
+            except (OSError, ValueError):  # no stderr to tell: the count is still kept
+                pass
 
     # -- disabling ---------------------------------------------------------------------------
     def disable(self) -> int:
@@ -110,13 +154,16 @@ class Dispatcher:
                 self._draining = False
 
     def _run(self, job: _Job) -> None:
+        """Run one job; only a reset request (on the main thread) or a Ctrl-C leaves here."""
         handler, arg = job[2], job[3]
         try:
             handler(arg)
         except ResetRequest as request:
             forward_to_main_thread(request)
-        except Exception as exc:
-            print_exception(exc, sys.stdout)
+        except BaseException as exc:
+            if is_host_interrupt(exc):
+                raise
+            _report(exc)
         finally:
             self.handled += 1
 
@@ -137,7 +184,10 @@ class Dispatcher:
             with self._running:
                 job = self._take()
                 if job is not None:
-                    self._run(job)
+                    try:
+                        self._run(job)
+                    except BaseException as exc:  # off the main thread: nothing may stop us
+                        _report(exc)
 
     def pending(self) -> int:
         """How many handlers wait to run."""
@@ -153,3 +203,9 @@ class Dispatcher:
             thread, self._thread = self._thread, None
         if thread is not None and thread is not threading.current_thread():
             thread.join()
+
+
+def _report(exc: BaseException) -> None:
+    """Print ``exc`` as MicroPython does; a broken stdout can't stop the dispatcher."""
+    with contextlib.suppress(Exception):  # stdout closed or broken: nothing left to tell
+        print_exception(exc, sys.stdout)

@@ -21,6 +21,7 @@ __all__ = [
     "WatchdogReset",
     "forward_to_main_thread",
     "install_signal_handler",
+    "is_host_interrupt",
 ]
 
 # The reset causes, as machine.reset_cause() reports them on the WiPy.
@@ -90,10 +91,23 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
         request, _pending = _pending, None
     if request is not None:
         raise request
-    if callable(_previous):
-        _previous(signum, frame)
-        return
-    raise KeyboardInterrupt
+    try:
+        if callable(_previous):
+            _previous(signum, frame)
+            return
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        setattr(interrupt, _HOST_MARK, True)
+        raise
+
+
+_HOST_MARK = "_micropython_compat_sigint"
+
+
+def is_host_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is the ``KeyboardInterrupt`` of a real SIGINT (Ctrl-C) that arrived
+    through this module's handler, as opposed to one a program raised itself."""
+    return isinstance(exc, KeyboardInterrupt) and getattr(exc, _HOST_MARK, False) is True
 
 
 def install_signal_handler() -> bool:
