@@ -672,8 +672,7 @@ def test_software_pwm_toggles_the_line_and_stops_idle() -> None:
     while levels.count(1) < 3 and time.monotonic() < deadline:
         time.sleep(0.005)
     assert levels.count(1) >= 3 and levels.count(0) >= 2
-    pwm.stop()
-    time.sleep(0.02)
+    pwm.stop()  # returns with the line at its idle level
     assert levels[-1] == 0
     pwm.close()
     assert len(handed_back) == 1

@@ -666,7 +666,10 @@ def test_10000_create_deinit_cycles_leave_nothing_behind(wipy: SimBoard) -> None
 
 
 def test_1khz_timer_on_the_real_clock_is_accurate(wipy_realtime: SimBoard) -> None:
-    """An accuracy check, not a speed test: 2000 ± 1 % interrupts in 2 s of real time."""
+    """An accuracy check, not a speed test: one interrupt per millisecond that really passed
+    while the handler was attached (± 1 %). The reference is the measured window, not the
+    nominal 2 s: a loaded machine may oversleep ``utime.sleep(2)``, and every period it
+    overslept must be delivered too."""
     count = [0]
 
     def tick(t: Any) -> None:
@@ -674,14 +677,18 @@ def test_1khz_timer_on_the_real_clock_is_accurate(wipy_realtime: SimBoard) -> No
 
     tim = Timer(0, mode=Timer.PERIODIC)
     ch = tim.channel(Timer.A, freq=1000)
+    attached_ns = time.monotonic_ns()
     ch.irq(trigger=Timer.TIMEOUT, handler=tick)
     utime.sleep(2)
+    stopped_ns = time.monotonic_ns()
     tim.deinit()
+    periods = (stopped_ns - attached_ns) // 1_000_000
     runtime = current_runtime()
     deadline = time.monotonic() + 5
     while runtime.dispatcher.pending() and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert 1980 <= count[0] <= 2020
+    assert periods >= 2000
+    assert abs(count[0] - periods) <= periods // 100, (count[0], periods)
 
 
 def test_timers_stop_while_the_board_sleeps(wipy) -> None:

@@ -22,6 +22,8 @@ from ._errors import host_error
 
 __all__ = ["OutputLine", "SoftPWM", "SysfsPWM"]
 
+_SETTLE_S = 5.0  # how long stop() waits for the thread to settle (bounds a dead line only)
+
 
 class SysfsPWM:
     """``hal.PWMChannel`` on a sysfs PWM channel. ``root`` is ``/sys/class/pwm`` (tests replace
@@ -118,6 +120,7 @@ class SoftPWM:
         self._inverted = False
         self._running = False
         self._closed = False
+        self._steady = True  # the thread holds a steady level (not toggling)
         self._thread: threading.Thread | None = None
 
     def set(self, period_ns: int, duty_ns: int, inverted: bool) -> None:
@@ -130,6 +133,7 @@ class SoftPWM:
             self._period_ns, self._duty_ns = max(1, int(period_ns)), max(0, int(duty_ns))
             self._inverted = bool(inverted)
             self._running = True
+            self._steady = False
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="micropython-compat soft pwm", daemon=True
@@ -138,10 +142,14 @@ class SoftPWM:
             self._cond.notify_all()
 
     def stop(self) -> None:
-        """Stop toggling and leave the pin at its idle level."""
+        """Stop toggling; on return the pin is at its idle level (waits for the thread to
+        put it there, at most a few seconds if the line is gone)."""
         with self._cond:
             self._running = False
+            self._steady = False
             self._cond.notify_all()
+            if self._thread is not None and self._thread is not threading.current_thread():
+                self._cond.wait_for(lambda: self._steady or self._closed, _SETTLE_S)
 
     def close(self) -> None:
         """Stop the thread and hand the line back (idempotent)."""
@@ -170,6 +178,8 @@ class SoftPWM:
                     if line is not None and level != steady and not self._set(line, steady):
                         return
                     level = steady
+                    self._steady = True
+                    self._cond.notify_all()
                     self._cond.wait()
                     next_edge = time.monotonic()
                     continue
