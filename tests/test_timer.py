@@ -665,6 +665,43 @@ def test_10000_create_deinit_cycles_leave_nothing_behind(wipy: SimBoard) -> None
 # ---------------------------------------------------------------------------- real clock
 
 
+class _StarvedClock:
+    """A real (not virtual) clock whose time the test sets, and whose alarms it runs."""
+
+    virtual = False
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.alarms: list[tuple[int, Any]] = []
+
+    def now_ns(self) -> int:
+        return self.now
+
+    def call_at_ns(self, deadline_ns: int, callback: Any) -> Any:
+        self.alarms.append((deadline_ns, callback))
+        return threading.Timer(0, lambda: None)  # anything with cancel()
+
+    def run_due(self) -> None:
+        while self.alarms and self.alarms[0][0] <= self.now:
+            _, callback = self.alarms.pop(0)
+            callback()
+
+
+def test_a_starved_alarm_thread_delivers_every_missed_period() -> None:
+    # the host descheduled the process for 200 ms: the 200 periods that passed are all
+    # delivered (late), none dropped
+    from machine._timer import _Ticker
+
+    clock = _StarvedClock()
+    fired: list[int] = []
+    ticker = _Ticker(clock, lambda: fired.append(clock.now))  # type: ignore[arg-type]
+    ticker.start(0, 1_000_000, 1, 1, None)
+    clock.now = 200_000_000
+    clock.run_due()
+    assert len(fired) == 200
+    assert clock.alarms[0][0] == 201_000_000
+
+
 def test_1khz_timer_on_the_real_clock_is_accurate(wipy_realtime: SimBoard) -> None:
     """An accuracy check, not a speed test: one interrupt per millisecond that really passed
     while the handler was attached (± 1 %). The reference is the measured window, not the

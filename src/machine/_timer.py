@@ -37,9 +37,6 @@ _MISSING: Any = object()
 
 #: The clock the timers count, in Hz.
 _SOURCE_HZ = 80_000_000
-#: A real clock that falls further behind than this skips the missed interrupts (as a pending
-#: interrupt flag would: it can only be set once) instead of running them all late.
-_MAX_LAG_NS = 50_000_000
 
 
 class _Ticker:
@@ -47,7 +44,10 @@ class _Ticker:
 
     The period is the exact fraction ``num / den`` ns, so a long run never drifts. It serves
     ``n`` from ``first`` up to ``last`` (``None``: forever), skipping deadlines already past
-    when started. Used by the timer channels and the RTC alarm.
+    when started. Once started it serves every deadline: when the host starves the alarm thread
+    (a loaded machine), the missed periods are delivered late, never dropped (a device's timer
+    is never starved; a handler slower than its period is the dispatcher's bounded queue's
+    business). Used by the timer channels and the RTC alarm.
     """
 
     def __init__(self, clock: Clock, callback: Callable[[], None]) -> None:
@@ -107,13 +107,8 @@ class _Ticker:
         with self._lock:
             if generation != self._generation:
                 return
-            n = self._n + 1
-            if not self._clock.virtual:
-                now = self._clock.now_ns()
-                if now - self._deadline(n) > _MAX_LAG_NS:
-                    n = max(n, self._index_after(now))
             # schedule the next call first: the callback may raise (a reset request)
-            self._schedule(n)
+            self._schedule(self._n + 1)
         self._callback()
 
 
