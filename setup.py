@@ -1,7 +1,8 @@
 """Build glue for what pyproject.toml can't say; all metadata lives there.
 
-* The top-level device modules (``src/utime.py``, ``src/ure.py``, ...) are found here, so a new
-  ``u*`` module ships without editing a list.
+* The device modules (``utime``, ``ure``, ``machine``, ...) are packages, each with a
+  ``py.typed`` marker (PEP 561 has no marker for a single-file top-level module), so
+  ``[tool.setuptools.packages.find]`` ships them with their types; nothing to list here.
 * The C extension is optional: if it fails to compile, the pure-Python twin
   (``micropython_compat._pyimpl``) serves every call and the install still succeeds, and says so
   in one line. pip hides a build's own output unless the build fails or runs with ``-v``, so
@@ -12,8 +13,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -47,7 +46,6 @@ class OptionalBuildExt(build_ext):
 
 
 setup(
-    py_modules=sorted(p.stem for p in Path(__file__).parent.joinpath("src").glob("*.py")),
     ext_modules=[
         Extension(
             "micropython_compat._speedups",

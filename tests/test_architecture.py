@@ -13,8 +13,8 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 FRONT_ENDS = [
     *sorted((SRC / "machine").glob("*.py")),
     *sorted((SRC / "wipy").glob("*.py")),
-    *sorted(SRC.glob("u*.py")),
-    *sorted(SRC.glob("micropython.py")),
+    *sorted(SRC.glob("u*/*.py")),
+    *sorted(SRC.glob("micropython/*.py")),
     *sorted((SRC / "network").glob("*.py")),
 ]
 

@@ -24,11 +24,12 @@ def test_wheel_contains_every_top_level_module_and_package(tmp_path: Path) -> No
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    expected_modules = {p.name for p in (ROOT / "src").glob("*.py")}
-    assert "utime.py" in expected_modules
-    assert expected_modules <= names
-    for package in ("machine", "wipy", "micropython_compat", "micropython_compat/backends/sim"):
-        assert f"{package}/__init__.py" in names
+    assert not list((ROOT / "src").glob("*.py")), "a device module must be a typed package"
+    device_packages = {p.parent.name for p in (ROOT / "src").glob("*/py.typed")}
+    assert {"utime", "machine", "network", "wipy", "micropython"} <= device_packages
+    for package in device_packages:  # their types reach users' type checkers (PEP 561)
+        assert {f"{package}/__init__.py", f"{package}/py.typed"} <= names
+    assert "micropython_compat/backends/sim/__init__.py" in names
     assert "micropython_compat/boards/wipy.toml" in names
     assert "micropython_compat/py.typed" in names
     assert "micropython_compat/_speedups.pyi" in names

@@ -31,11 +31,13 @@ from __future__ import annotations
 import errno
 from typing import Any
 
+from micropython_compat._types import SendBuffer, WritableBuffer
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import I2CBus, I2CRead, I2CWrite
 
 from ._bushelper import DEFAULT_PINS, assign_pins, buffer_to_fill, bytes_to_send, to_int
+from ._pin import PinId
 
 __all__ = ["I2C"]
 
@@ -72,18 +74,22 @@ class I2C:
 
     def __init__(
         self,
-        bus: Any = 0,
-        mode: Any = MASTER,
+        bus: int = 0,
+        mode: int = MASTER,
         *,
-        baudrate: Any = 100_000,
-        pins: Any = DEFAULT_PINS,
-        id: Any = None,
+        baudrate: int = 100_000,
+        pins: tuple[PinId, PinId] | None = DEFAULT_PINS,
+        id: int | None = None,
     ) -> None:
         self.init(mode, baudrate=baudrate, pins=pins)
 
     # -- configuration -----------------------------------------------------------------------
     def init(
-        self, mode: Any = MASTER, *, baudrate: Any = 100_000, pins: Any = DEFAULT_PINS
+        self,
+        mode: int = MASTER,
+        *,
+        baudrate: int = 100_000,
+        pins: tuple[PinId, PinId] | None = DEFAULT_PINS,
     ) -> None:
         """(Re)initialise the bus as a master at ``baudrate`` (clamped to 50000..400000).
 
@@ -133,7 +139,7 @@ class I2C:
             found.append(addr)
         return found
 
-    def readfrom(self, addr: Any, nbytes: Any) -> bytes:
+    def readfrom(self, addr: int, nbytes: int) -> bytes:
         """Read ``nbytes`` (or ``len(nbytes)`` into a writable buffer) from ``addr``; return
         them as ``bytes``. Raises ``OSError(EIO)`` if the device doesn't acknowledge."""
         bus = self._ready()
@@ -141,7 +147,7 @@ class I2C:
         bus.transfer(target, [I2CRead(buf)])
         return buf.tobytes()
 
-    def readfrom_into(self, addr: Any, buf: Any) -> int:
+    def readfrom_into(self, addr: int, buf: WritableBuffer) -> int:
         """Read ``len(buf)`` bytes from ``addr`` into ``buf``; return the count.
         Raises ``OSError(EIO)`` if the device doesn't acknowledge."""
         bus = self._ready()
@@ -149,7 +155,7 @@ class I2C:
         bus.transfer(target, [I2CRead(view)])
         return len(view)
 
-    def writeto(self, addr: Any, buf: Any, *, stop: Any = True) -> int:
+    def writeto(self, addr: int, buf: SendBuffer, *, stop: bool = True) -> int:
         """Write ``buf`` to ``addr``; return the number of bytes written. With ``stop=False``
         the bus is held and the next transfer starts with a repeated start.
         Raises ``OSError(EIO)`` on a NACK (address or data)."""
@@ -157,7 +163,7 @@ class I2C:
         self._ready().transfer(target, [I2CWrite(data)], stop=bool(stop))
         return len(data)
 
-    def readfrom_mem(self, addr: Any, memaddr: Any, nbytes: Any, *, addrsize: Any = 8) -> bytes:
+    def readfrom_mem(self, addr: int, memaddr: int, nbytes: int, *, addrsize: int = 8) -> bytes:
         """Read ``nbytes`` from memory address ``memaddr`` (``addrsize`` bits, MSB first) of
         device ``addr``: a write of the address, a repeated start, the read.
         Raises ``OSError(EIO)`` on a NACK, ``ValueError`` for an addrsize other than 8/16/24/32.
@@ -168,7 +174,9 @@ class I2C:
         bus.transfer(target, [I2CWrite(header), I2CRead(buf)])
         return buf.tobytes()
 
-    def readfrom_mem_into(self, addr: Any, memaddr: Any, buf: Any, *, addrsize: Any = 8) -> int:
+    def readfrom_mem_into(
+        self, addr: int, memaddr: int, buf: WritableBuffer, *, addrsize: int = 8
+    ) -> int:
         """As ``readfrom_mem`` but into ``buf``; return ``len(buf)``."""
         bus = self._ready()
         target, header = _address(addr), _memory_address(memaddr, addrsize)
@@ -176,7 +184,7 @@ class I2C:
         bus.transfer(target, [I2CWrite(header), I2CRead(view)])
         return len(view)
 
-    def writeto_mem(self, addr: Any, memaddr: Any, buf: Any, *, addrsize: Any = 8) -> int:
+    def writeto_mem(self, addr: int, memaddr: int, buf: SendBuffer, *, addrsize: int = 8) -> int:
         """Write ``buf`` to memory address ``memaddr`` of ``addr`` (the address bytes, MSB
         first, then the data, in one write); return ``len(buf)`` in bytes.
         Raises ``OSError(EIO)`` on a NACK, ``ValueError`` for a bad addrsize."""

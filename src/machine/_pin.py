@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Union, overload
 
 from micropython_compat._fast import PinBase
 from micropython_compat.board import current_runtime
@@ -16,6 +16,9 @@ from ._irq import DEEPSLEEP, IDLE, PIN_WAKE, SLEEP, Irq
 __all__ = ["Pin"]
 
 _MISSING: Any = object()
+
+#: What names a pin: its board name (``'GP2'``) or the ``Pin`` itself.
+PinId = Union[str, "Pin"]
 
 
 class _Board:
@@ -82,8 +85,24 @@ class Pin(PinBase):
     _irq: Irq | None
     _level_armed: bool
 
-    def __new__(cls, id: Any, *args: Any, **kwargs: Any) -> Pin:
-        return cls._object(id)
+    if TYPE_CHECKING:  # the signature users' type checkers see (the documented one)
+
+        def __new__(
+            cls,
+            id: PinId,
+            mode: int = IN,
+            pull: int | None = None,
+            *,
+            value: object = _MISSING,
+            drive: int = MED_POWER,
+            alt: int = -1,
+        ) -> Pin:
+            return cls._object(id)
+
+    else:
+
+        def __new__(cls, id, *args, **kwargs):
+            return cls._object(id)
 
     @classmethod
     def _object(cls, id: Any) -> Pin:
@@ -109,10 +128,26 @@ class Pin(PinBase):
         runtime.on_close(self._release)
         return self
 
-    def __init__(self, id: Any, *args: Any, **kwargs: Any) -> None:
-        # As on the WiPy, creating a Pin always (re)initialises it: omitted settings take
-        # their defaults. Pin.board.GPx gives the object without touching its settings.
-        self.init(*args, **kwargs)
+    # As on the WiPy, creating a Pin always (re)initialises it: omitted settings take their
+    # defaults. Pin.board.GPx gives the object without touching its settings.
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            id: PinId,
+            mode: int = IN,
+            pull: int | None = None,
+            *,
+            value: object = _MISSING,
+            drive: int = MED_POWER,
+            alt: int = -1,
+        ) -> None:
+            self.init(mode, pull, value=value, drive=drive, alt=alt)
+
+    else:
+
+        def __init__(self, id, *args, **kwargs):
+            self.init(*args, **kwargs)
 
     def __reduce__(self) -> Any:  # pins are singletons of the running board
         raise TypeError("Pin objects can't be pickled")
@@ -123,7 +158,7 @@ class Pin(PinBase):
         mode: int = IN,
         pull: int | None = None,
         *,
-        value: Any = _MISSING,
+        value: object = _MISSING,
         drive: int = MED_POWER,
         alt: int = -1,
     ) -> None:
@@ -181,6 +216,10 @@ class Pin(PinBase):
         """The pin's name, e.g. ``'GP2'``."""
         return self._info.name
 
+    @overload
+    def mode(self) -> int: ...
+    @overload
+    def mode(self, mode: int) -> None: ...
     def mode(self, mode: Any = _MISSING) -> int | None:
         """Get the mode, or set it (``ValueError`` if invalid)."""
         if mode is _MISSING:
@@ -192,6 +231,10 @@ class Pin(PinBase):
         self._configure(mode, self._pull, self._drive, self._alt)
         return None
 
+    @overload
+    def pull(self) -> int | None: ...
+    @overload
+    def pull(self, pull: int | None) -> None: ...
     def pull(self, pull: Any = _MISSING) -> int | None:
         """Get the pull (``None``, ``PULL_UP``, ``PULL_DOWN``), or set it."""
         if pull is _MISSING:
@@ -201,6 +244,10 @@ class Pin(PinBase):
         self._configure(self._mode, pull, self._drive, self._alt)
         return None
 
+    @overload
+    def drive(self) -> int: ...
+    @overload
+    def drive(self, drive: int) -> None: ...
     def drive(self, drive: Any = _MISSING) -> int | None:
         """Get the drive strength, or set it."""
         if drive is _MISSING:
@@ -220,7 +267,7 @@ class Pin(PinBase):
         *,
         trigger: int = _MISSING,
         priority: int = 1,
-        handler: Any = None,
+        handler: Callable[[Pin], object] | None = None,
         wake: int | None = None,
     ) -> Irq:
         """Create (or with no arguments, return) the pin's interrupt.

@@ -27,6 +27,7 @@ from __future__ import annotations
 import errno
 from typing import Any
 
+from micropython_compat._types import SendBuffer, WritableBuffer
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import SPIBus
@@ -153,28 +154,28 @@ class SPI:
         word = (to_int(write) & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
         return (word * (n // size + 1))[:n]
 
-    def write(self, buf: Any) -> int:
+    def write(self, buf: SendBuffer) -> int:
         """Send ``buf`` (ignoring what comes in); return the number of bytes sent.
         Raises ``OSError(EPERM)`` after ``deinit()``, ``TypeError`` for a non-buffer."""
         data = bytes_to_send(buf)
         self._transfer(data)
         return len(data)
 
-    def read(self, nbytes: Any, write: Any = 0x00) -> bytes:
+    def read(self, nbytes: int, write: int = 0x00) -> bytes:
         """Read ``nbytes`` bytes (or ``len(nbytes)`` into a writable buffer) while sending
         the word ``write`` for each word read; return the bytes read."""
         view = buffer_to_fill(nbytes)
         view[:] = self._transfer(self._fill_words(len(view), write))
         return view.tobytes()
 
-    def readinto(self, buf: Any, write: Any = 0x00) -> int:
+    def readinto(self, buf: WritableBuffer, write: int = 0x00) -> int:
         """Read ``len(buf)`` bytes into ``buf`` while sending ``write`` for each word;
         return the number of bytes read."""
         view = buffer_to_fill(buf)
         view[:] = self._transfer(self._fill_words(len(view), write))
         return len(view)
 
-    def write_readinto(self, write_buf: Any, read_buf: Any) -> int:
+    def write_readinto(self, write_buf: SendBuffer, read_buf: WritableBuffer) -> int:
         """Send ``write_buf`` and read into ``read_buf`` at the same time; return the number
         of bytes written. The buffers must have the same length (``ValueError``); the same
         object may be passed twice if it is writable."""

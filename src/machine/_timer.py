@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import errno
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, overload
 
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
@@ -204,6 +204,16 @@ class Timer:
         for channel in channels:
             channel._stop()
 
+    @overload
+    def channel(self, channel: int) -> TimerChannel | None: ...
+    @overload
+    def channel(
+        self, channel: int, *, freq: int, polarity: int = ..., duty_cycle: int = ...
+    ) -> TimerChannel: ...
+    @overload
+    def channel(
+        self, channel: int, *, period: int, polarity: int = ..., duty_cycle: int = ...
+    ) -> TimerChannel: ...
     def channel(
         self,
         channel: int,
@@ -389,6 +399,10 @@ class TimerChannel:
             raise device_error(errno.EPERM)
 
     # -- methods -----------------------------------------------------------------------------
+    @overload
+    def freq(self) -> int: ...
+    @overload
+    def freq(self, value: int) -> None: ...
     def freq(self, value: Any = _MISSING) -> int | None:
         """Get the frequency in Hz, or set it (the period becomes ``1000000 // value``).
 
@@ -401,6 +415,10 @@ class TimerChannel:
         self._reprogram(value, 1_000_000 // value)
         return None
 
+    @overload
+    def period(self) -> int: ...
+    @overload
+    def period(self, value: int) -> None: ...
     def period(self, value: Any = _MISSING) -> int | None:
         """Get the period in µs, or set it (the frequency becomes ``1000000 // value``).
 
@@ -421,6 +439,10 @@ class TimerChannel:
         self._counts, self._freq, self._period = counts, freq, period
         self._program(restart)
 
+    @overload
+    def duty_cycle(self) -> int: ...
+    @overload
+    def duty_cycle(self, value: int, polarity: int = ...) -> None: ...
     def duty_cycle(self, value: Any = _MISSING, polarity: Any = _MISSING) -> int | None:
         """Get the duty cycle (0..10000, in 1/100 %), or set it (clamped to 0..10000) and, if
         given, the polarity. The period keeps running."""
@@ -436,10 +458,10 @@ class TimerChannel:
     def irq(
         self,
         *,
-        trigger: Any = _MISSING,
+        trigger: int = _MISSING,
         priority: int = 1,
-        handler: Any = None,
-        wake: Any = None,
+        handler: Callable[[TimerChannel], object] | None = None,
+        wake: int | None = None,
     ) -> Irq:
         """Create the channel's interrupt and return it; it replaces any earlier one.
 

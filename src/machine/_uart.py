@@ -19,6 +19,7 @@ import errno
 import threading
 from typing import Any, Optional
 
+from micropython_compat._types import SendBuffer, WritableBuffer
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, UARTPort
@@ -309,7 +310,7 @@ class UART:
             self._pending = min(self._pending, port.waiting())
             return data
 
-    def read(self, nbytes: Any = _MISSING) -> bytes | None:
+    def read(self, nbytes: int = _MISSING) -> bytes | None:
         """Read at most ``nbytes`` characters (all that come, without it or with -1).
 
         Returns ``bytes``, or ``None`` if nothing came in time.
@@ -332,7 +333,7 @@ class UART:
             data += chunk
         return bytes(data) if data else None
 
-    def readinto(self, buf: Any, nbytes: Any = _MISSING) -> int | None:
+    def readinto(self, buf: WritableBuffer, nbytes: int = _MISSING) -> int | None:
         """Read into ``buf`` (at most ``nbytes``, else ``len(buf)``); return the count, or
         ``None`` if nothing came in time. ``TypeError`` if ``buf`` isn't writable."""
         view = writable_buffer(buf)
@@ -347,7 +348,7 @@ class UART:
         view[: len(data)] = data
         return len(data)
 
-    def readline(self, size: Any = -1) -> bytes | None:
+    def readline(self, size: int = -1) -> bytes | None:
         """Read up to and including ``\\n`` (or what came before the line went silent, or
         ``size`` characters); ``None`` if nothing came in time."""
         limit = to_int(size)
@@ -374,7 +375,7 @@ class UART:
         return line
 
     # -- writing -----------------------------------------------------------------------------
-    def write(self, buf: Any) -> int:
+    def write(self, buf: SendBuffer) -> int:
         """Send ``buf`` (``bytes``, any buffer, or a ``str``); return the number of bytes."""
         data = buffer_bytes(buf)
         port = self._check()

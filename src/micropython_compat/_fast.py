@@ -8,6 +8,7 @@ the C path).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from . import _pyimpl
 
@@ -26,7 +27,10 @@ else:
         IMPLEMENTATION = "python"
         PURE_REASON = f"the C extension is not installed ({exc})"
 
-PinBase = _impl.PinBase
+if TYPE_CHECKING:  # one class for type checkers: the twin's, whose signatures the C one shares
+    from ._pyimpl import PinBase
+else:
+    PinBase = _impl.PinBase
 Match = _impl.Match
 FastMatcher = _impl.FastMatcher
 ticks_ms = _impl.ticks_ms

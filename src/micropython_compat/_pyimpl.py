@@ -21,7 +21,7 @@ import errno
 import operator
 import sys
 import time
-from typing import Any
+from typing import Any, overload
 
 from .errors import device_error
 
@@ -139,6 +139,10 @@ class PinBase:
                 _ioctl_failed(exc, fd, GPIO_V2_LINE_SET_VALUES, buf)
         self._out = level
 
+    @overload
+    def value(self) -> int: ...
+    @overload
+    def value(self, x: object, /) -> None: ...
     def value(self, *args: Any) -> int | None:
         """Return the pin level, or with an argument drive it (truthiness decides)."""
         line = self._line

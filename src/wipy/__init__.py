@@ -19,7 +19,7 @@ user claim a line (Linux), ``Pin('GP25')`` then fails with the host's "busy" err
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from machine._system import add_sleep_hook
 from micropython_compat.board import current_runtime
@@ -146,6 +146,10 @@ def _heartbeat() -> _Heartbeat:
     return runtime.state("wipy.heartbeat", create)
 
 
+@overload
+def heartbeat() -> bool: ...
+@overload
+def heartbeat(enable: object, /) -> None: ...
 def heartbeat(*args: Any) -> bool | None:
     """``heartbeat()`` returns whether the heartbeat LED is enabled; ``heartbeat(enable)``
     switches it on or off by truthiness and returns ``None``. More arguments: ``TypeError``."""
