@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -63,7 +64,7 @@ def reported(request, tmp_path_factory) -> dict[str, set[int]]:
     workdir = tmp_path_factory.mktemp("typing")
     for name in FILES:
         shutil.copy(SAMPLES / name, workdir / name)
-    checker = request.param
+    checker: Callable[[Path], dict[str, set[int]]] = request.param
     return checker(workdir)
 
 
