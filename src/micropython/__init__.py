@@ -3,8 +3,12 @@
 * ``const(x)`` returns ``x`` (MicroPython substitutes the value at compile time; the result is
   the same). Adafruit Blinka's ``micropython.py`` defines ``const`` the same way, so code works
   with whichever of the two comes first on ``sys.path``.
-* ``native``, ``viper`` and ``asm_thumb`` are decorators that return the function unchanged:
-  the code runs as ordinary Python (Viper's ``ptr8`` and friends are not provided).
+* ``@micropython.bytecode``, ``native``, ``viper`` and ``asm_thumb`` are the compiler's, not
+  this module's: under ``micropython-compat run`` they need no import, and ``native``/``viper``/
+  ``asm_thumb`` are a ``SyntaxError`` on a board whose firmware has no native emitter (the
+  WiPy), as on the device (``micropython_compat.devicecode``). For code imported as a library
+  they are attributes here that return the function unchanged (Viper's ``ptr8`` and friends
+  are not provided). ``dir(micropython)`` lists the device's names only.
 * ``alloc_emergency_exception_buf(size)`` checks ``size`` and does nothing else (CPython can
   always build an exception).
 * ``mem_info([verbose])`` and ``qstr_info([verbose])`` print summaries in the device's format
@@ -24,6 +28,7 @@ from micropython_compat import _install
 __all__ = [
     "alloc_emergency_exception_buf",
     "asm_thumb",
+    "bytecode",
     "const",
     "heap_lock",
     "heap_unlock",
@@ -35,6 +40,24 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# What dir(micropython) shows on the device: the module's functions, not the compiler's
+# decorators (which are no attributes there) nor this file's imports.
+_DEVICE_NAMES = (
+    "__name__",
+    "alloc_emergency_exception_buf",
+    "const",
+    "heap_lock",
+    "heap_unlock",
+    "mem_info",
+    "opt_level",
+    "qstr_info",
+)
+
+
+def __dir__() -> list[str]:
+    return [name for name in _DEVICE_NAMES if name in globals()]
+
 
 # Where the WiPy's heap starts in RAM, for the layout that mem_info(1) prints.
 _HEAP_START = 0x20004000
@@ -49,6 +72,11 @@ _heap_locks = 0
 def const(expr: Any) -> Any:
     """Declare a constant: returns ``expr``."""
     return expr
+
+
+def bytecode(function: F) -> F:
+    """The bytecode emitter's decorator (the default): returns ``function`` unchanged."""
+    return function
 
 
 def native(function: F) -> F:

@@ -32,7 +32,7 @@ from typing import Any, Callable
 from .board import current_runtime
 from .errors import device_error
 
-__all__ = ["FLASH", "SD", "FileSystem", "current", "patched"]
+__all__ = ["FLASH", "SD", "FileSystem", "as_text", "current", "device_open", "patched"]
 
 FLASH = "/flash"
 SD = "/sd"
@@ -236,6 +236,19 @@ def current() -> FileSystem:
 builtins_open = builtins.open
 _OS_NAMES = ("listdir", "mkdir", "remove", "unlink", "rename", "stat", "rmdir", "chdir", "getcwd")
 _os: dict[str, Callable[..., Any]] = {name: getattr(os, name) for name in _OS_NAMES}
+
+
+def as_text(path: Any) -> str:
+    """A path argument as text (``str``, ``bytes`` or path-like); ``TypeError`` otherwise."""
+    return _as_text(path)
+
+
+def device_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    """The program's ``open()``: a device path on ``current()`` (a file descriptor: the
+    host's ``open``)."""
+    if isinstance(file, int):
+        return builtins_open(file, *args, **kwargs)
+    return current().open(file, *args, **kwargs)
 
 
 def _as_text(path: Any) -> str:

@@ -53,9 +53,17 @@ from typing import Any, Callable, Union
 from . import board as _board
 from .hal import UARTPort
 from .resets import DeepSleep, ResetRequest, SoftReset
-from .runner import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, BoardArg, RunError, Runner
+from .runner import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    BoardArg,
+    RunError,
+    Runner,
+    device_builtins,
+)
 from .runtime import Runtime
-from .tracebacks import format_exception
+from .tracebacks import format_compile_error, format_exception
 
 __all__ = [
     "PortConsole",
@@ -564,7 +572,7 @@ class Repl:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                code = compile(source, STDIN_NAME, mode, dont_inherit=True)
+                code = self.runner.compile(source, STDIN_NAME, mode)
         except (SyntaxError, ValueError, OverflowError) as exc:
             self._report(_syntax_error_text(exc))
             return None
@@ -749,7 +757,7 @@ class Repl:
 
     def _session(self, runtime: Runtime) -> int:
         while True:
-            namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+            namespace = self.runner.device_namespace()
             outcome: Any = runner_boot(self.runner, namespace, self.mode == FRIENDLY)
             while not isinstance(outcome, ResetRequest):
                 try:
@@ -775,6 +783,8 @@ class Repl:
         session), until its input ends (``None``) or the code asks for a reset (returned, for
         the caller to pass on). Ctrl-C there cancels the line; it doesn't interrupt code."""
         self._console = console
+        if "__builtins__" not in namespace:  # the program's builtins, when a run is on
+            namespace["__builtins__"] = device_builtins() or builtins
         return self._repl_once(namespace)
 
     def _repl_once(self, namespace: dict[str, Any]) -> ResetRequest | None:
@@ -817,9 +827,12 @@ def _displayhook(value: Any) -> None:
     """What the REPL prints for an expression statement: its ``repr``; kept in ``_``."""
     if value is None:
         return
-    builtins._ = None  # type: ignore[attr-defined]
+    targets = [builtins, device_builtins() or builtins]
+    for target in targets:
+        target._ = None  # type: ignore[attr-defined]
     sys.stdout.write(repr(value) + "\n")
-    builtins._ = value  # type: ignore[attr-defined]
+    for target in targets:
+        target._ = value  # type: ignore[attr-defined]
 
 
 def _absorb_interrupt() -> None:
@@ -861,19 +874,7 @@ def _auto_indent(source: str) -> str:
 
 def _syntax_error_text(exc: BaseException) -> str:
     """How MicroPython reports a compile error of REPL input (``\\r\\n`` line ends)."""
-    line = getattr(exc, "lineno", None) or 1
-    if isinstance(exc, IndentationError):
-        message = (exc.msg or "").split(" after ")[0]
-        name = "IndentationError"
-    elif isinstance(exc, SyntaxError):
-        message, name = "invalid syntax", "SyntaxError"
-    else:
-        message, name = str(exc), type(exc).__name__
-    return (
-        "Traceback (most recent call last):\r\n"
-        f'  File "{STDIN_NAME}", line {line}\r\n'
-        f"{name}: {message}\r\n"
-    )
+    return format_compile_error(exc, STDIN_NAME).replace("\n", "\r\n")
 
 
 def console_for(uart: int | None = None, *, pty: bool = False) -> Callable[[Runtime], _Console]:

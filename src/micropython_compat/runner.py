@@ -61,14 +61,16 @@ from pathlib import Path
 from typing import Any, TextIO, Union
 
 from . import board as _board
-from . import filesystem
+from . import devicecode, filesystem
 from ._install import install
+from .bytesrules import DeviceBytearray, bytes_format
 from .clocks import VirtualClock
+from .devicecode import native_emitter
 from .errors import MicroPythonCompatError
 from .hal import Board
 from .resets import DeepSleep, ResetRequest, SoftReset
 from .runtime import PWRON_WAKE, Runtime
-from .tracebacks import print_exception
+from .tracebacks import format_compile_error, print_exception
 
 __all__ = [
     "DEFAULT_BOOT_PY",
@@ -80,6 +82,7 @@ __all__ = [
     "PLAIN_NAMES",
     "RunError",
     "Runner",
+    "device_builtins",
     "prepare_flash",
     "run",
 ]
@@ -107,6 +110,11 @@ _LIBRARY_ROOT = Path(__file__).resolve().parent.parent
 _DEVICE_PREFIXES = (filesystem.FLASH + "/", filesystem.SD + "/")
 _DEVICE_ENTRIES = (*_DEVICE_PREFIXES, filesystem.FLASH, filesystem.SD)
 
+# This library's own top-level modules: the program's imports of these names get this
+# library's module whatever else is installed (Adafruit Blinka also ships ``micropython``),
+# except the weak links a program module may replace on the device (``machine``).
+_WEAK_LINKS = frozenset({"machine"})
+
 BoardArg = Union[str, "os.PathLike[str]", Board, None]
 
 
@@ -131,6 +139,15 @@ PLAIN_NAMES = {
         "zlib",
     )
 }
+
+
+# The run in progress (its device folders are imported through _device_path_hook).
+_active: Runner | None = None
+
+
+def device_builtins() -> types.ModuleType | None:
+    """The builtins of the program's code in the run in progress (``None``: no run)."""
+    return None if _active is None else _active.device_builtins
 
 
 class RunError(MicroPythonCompatError):
@@ -191,6 +208,9 @@ class Runner:
         self._device_dirs: list[str] = []
         self._verdicts: dict[str, bool] = {}
         self._plain_names: _PlainNames | None = None
+        self._builtins: types.ModuleType | None = None
+        self._native: bool = True
+        self._program_entries: frozenset[str] = frozenset()
 
     # -- set-up ------------------------------------------------------------------------------
     def _note(self, text: str) -> None:
@@ -225,6 +245,7 @@ class Runner:
         flash = runtime.board.storage.flash
         if self.script is None:
             prepare_flash(flash)
+        self._native = native_emitter(runtime.board)
         self._device_dirs = [os.path.realpath(flash)]
         if runtime.board.storage.sd is not None:
             self._device_dirs.append(os.path.realpath(runtime.board.storage.sd))
@@ -261,17 +282,18 @@ class Runner:
 
     @contextmanager
     def _environment(self, runtime: Runtime) -> Iterator[None]:
+        global _active
         front = [filesystem.FLASH, filesystem.FLASH + "/lib"]
         if self.script is not None:
             front.insert(0, str(self.script.resolve().parent))
         saved_path = list(sys.path)
         sys.path[:0] = front
         sys.path_hooks.insert(0, _device_path_hook)
+        saved_active, _active = _active, self
+        self._program_entries = frozenset(front)
         _forget_device_finders()
-        added_const = not hasattr(builtins, "const")
-        if added_const:
-            builtins.const = _const  # type: ignore[attr-defined]
         self._plain_names = _PlainNames(self.is_device_code, front)
+        self._builtins = self._make_builtins(self._plain_names)
         saved_import = builtins.__import__
         builtins.__import__ = self._plain_names.import_
         try:
@@ -280,12 +302,65 @@ class Runner:
         finally:
             if builtins.__import__ == self._plain_names.import_:
                 builtins.__import__ = saved_import
-            if added_const and getattr(builtins, "const", None) is _const:
-                del builtins.const  # type: ignore[attr-defined]
             sys.path[:] = saved_path
             sys.path_hooks.remove(_device_path_hook)
             _forget_device_finders()
             self._forget_device_modules()
+            _active = saved_active
+
+    def _make_builtins(self, plain_names: _PlainNames) -> types.ModuleType:
+        """The builtins of the program's code: CPython's, with the device's ``const``,
+        ``execfile``, ``open`` and ``bytearray``, and imports that follow the device's
+        rules (``_PlainNames``); nothing else in the process sees them."""
+        module = types.ModuleType("builtins", builtins.__doc__)
+        table = vars(module)
+        table.update(vars(builtins))
+        table.update(
+            {
+                "const": _const,
+                "execfile": self._execfile,
+                "open": filesystem.device_open,
+                "bytearray": DeviceBytearray,
+                "__import__": plain_names.import_,
+                devicecode.BYTES_FORMAT_NAME: bytes_format,
+            }
+        )
+        plain_names.builtins = module
+        return module
+
+    @property
+    def device_builtins(self) -> types.ModuleType | None:
+        """The builtins module the program's code runs with (``None`` outside a run)."""
+        return self._builtins
+
+    def device_namespace(self, namespace: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``namespace`` (default: a fresh ``__main__`` one) with the program's builtins."""
+        if namespace is None:
+            namespace = {"__name__": "__main__"}
+        namespace["__builtins__"] = self._builtins if self._builtins is not None else builtins
+        return namespace
+
+    def compile(self, source: str | bytes, filename: str, mode: str = "exec") -> types.CodeType:
+        """Compile the program's code as the board's firmware would (``devicecode``).
+
+        Raises ``SyntaxError`` (CPython's or the device's) and ``ValueError``."""
+        return devicecode.compile_source(source, filename, mode, native=self._native)
+
+    def _execfile(self, filename: Any, globals: Any = None, locals: Any = None) -> None:
+        """The device's ``execfile(filename[, globals[, locals]])``: run a file from the
+        device's file system in the caller's globals (or the ones given).
+
+        Raises ``OSError(ENOENT)`` for a missing file, ``SyntaxError`` and what the code
+        raises."""
+        if globals is None:
+            globals = sys._getframe(1).f_globals
+        if locals is None:
+            locals = globals
+        name = filesystem.as_text(filename)
+        with filesystem.current().open(name, "rb") as file:
+            source = file.read()
+        self.add_device_name(name)
+        exec(self.compile(source, name), globals, locals)
 
     # -- running -----------------------------------------------------------------------------
     def run(self) -> int:
@@ -348,8 +423,7 @@ class Runner:
         """Run the program once: the script, or boot.py then the main file (``run_main``
         false: boot.py only, as the device does when it boots into the raw REPL), with
         ``namespace`` (default: a fresh one) as their globals."""
-        if namespace is None:
-            namespace = {"__name__": "__main__", "__builtins__": builtins}
+        namespace = self.device_namespace(namespace)
         import wipy
 
         wipy._start_if_enabled()  # the device's heartbeat LED blinks from boot
@@ -386,7 +460,11 @@ class Runner:
         self._verdicts.pop(shown_as, None)
         source = path.read_bytes()
         try:
-            code = compile(source, shown_as, "exec", dont_inherit=True)
+            code = self.compile(source, shown_as)
+        except (SyntaxError, ValueError) as exc:
+            print(format_compile_error(exc, shown_as), end="", flush=True)
+            return EXIT_ERROR
+        try:
             exec(code, namespace)
         except SystemExit as exc:
             raise _ProgramEnd(_exit_status(exc.code)) from None
@@ -429,14 +507,19 @@ class Runner:
 
 
 class _PlainNames:
-    """The ``builtins.__import__`` of a run.
+    """The ``__import__`` of a run: the program's imports follow the device's rules.
 
-    An import by a plain name in ``PLAIN_NAMES`` (``import os``) made by the program's own
-    code gets the device module (``uos``), or the program's own module of that name when one
-    of its folders (``program_path``) has it; names whose u-module doesn't exist get
-    CPython's module. Code that is not the program's (the standard library, other packages)
-    never gets a program module that shadows a module found elsewhere on ``sys.path``: the
-    program's ``json.py`` is for the program only."""
+    An import of a top-level name made by the program's own code gets, in this order:
+    ``builtins`` (the program's builtins module); this library's module for a name it provides
+    (``micropython``, ``uos``, ...: built into the firmware, so nothing installed beside this
+    library replaces them; ``machine`` is a weak link a program module may replace); the
+    program's own module of that name when one of its folders (``program_path``) has it, even
+    when CPython has a module of that name (``random``: the program's stays out of
+    ``sys.modules``, where CPython's stays); for a name in ``PLAIN_NAMES`` (``import os``) the
+    device module (``uos``), or CPython's where no u-module exists. Code that is not the
+    program's (the standard library, other packages) never gets a program module that shadows
+    a module found elsewhere on ``sys.path``: the program's ``json.py`` is for the program
+    only."""
 
     def __init__(self, is_device_code: Any, program_path: list[str]) -> None:
         self._is_device_code = is_device_code
@@ -446,6 +529,7 @@ class _PlainNames:
         self._host_checked: set[str] = set()
         self._lock = threading.RLock()
         self._original = builtins.__import__
+        self.builtins: types.ModuleType | None = None
 
     def forget(self) -> None:
         """Choose afresh (after a reset the program's modules are imported again)."""
@@ -463,35 +547,64 @@ class _PlainNames:
     ) -> types.ModuleType:
         if level == 0:
             top = name.partition(".")[0]
-            if name in PLAIN_NAMES or top not in sys.modules:
-                caller = sys._getframe(1).f_code.co_filename
-                if self._is_device_code(caller):
-                    if name in PLAIN_NAMES:
-                        module = self._device_module(name)
-                        if module is not None:
-                            return module
-                elif top not in sys.modules:
-                    self._keep_host_module(top)
+            caller = sys._getframe(1).f_code.co_filename
+            if self._is_device_code(caller):
+                if "." not in name:
+                    module = self._device_module(name)
+                    if module is not None:
+                        return module
+            elif top not in sys.modules:
+                self._keep_host_module(top)
         result: types.ModuleType = self._original(name, globals, locals, fromlist, level)
         return result
 
     def _device_module(self, name: str) -> types.ModuleType | None:
+        """What the program's ``import name`` gets; ``None``: the normal import."""
+        if name == "builtins" and self.builtins is not None:
+            return self.builtins
         with self._lock:
             if name in self._chosen:
                 return self._chosen[name]
-            module = self._program_module(name) or self._u_module(name)
+            module = (
+                self._library_module(name)
+                or self._program_module(name)
+                or (self._u_module(name) if name in PLAIN_NAMES else None)
+            )
             self._chosen[name] = module
             return module
 
+    @staticmethod
+    def _library_module(name: str) -> types.ModuleType | None:
+        """This library's own module ``name`` (not a weak link), even when another package
+        has put a module of that name in ``sys.modules``."""
+        if name in _WEAK_LINKS or name == "micropython_compat":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, [str(_LIBRARY_ROOT)])
+        if spec is None or spec.loader is None:
+            return None
+        loaded = sys.modules.get(name)
+        if loaded is None:
+            found = importlib.util.find_spec(name)
+            if found is not None and found.origin == spec.origin:
+                return importlib.import_module(name)
+        elif getattr(getattr(loaded, "__spec__", None), "origin", None) == spec.origin:
+            return loaded
+        module = importlib.util.module_from_spec(spec)  # the other package keeps its own
+        spec.loader.exec_module(module)
+        return module
+
     def _program_module(self, name: str) -> types.ModuleType | None:
-        """The program's own module ``name`` (kept out of ``sys.modules``, where CPython's
-        module of that name stays)."""
+        """The program's own module ``name``: kept out of ``sys.modules`` when CPython has a
+        module of that name (imported or importable from outside the program's folders);
+        ``None`` when the program has none or the normal import would give the program's."""
         spec = importlib.machinery.PathFinder.find_spec(name, self._program_path)
         if spec is None or spec.loader is None:
             return None
         loaded = sys.modules.get(name)
         if getattr(getattr(loaded, "__spec__", None), "origin", None) == spec.origin:
             return loaded
+        if loaded is None and not self._host_has(name):
+            return None  # only the program has it: the normal import finds the program's
         module = importlib.util.module_from_spec(spec)
         self._chosen[name] = module  # a module importing itself gets itself
         try:
@@ -500,6 +613,22 @@ class _PlainNames:
             del self._chosen[name]
             raise
         return module
+
+    def _elsewhere(self) -> list[str]:
+        """``sys.path`` without the program's folders."""
+        return [
+            entry
+            for entry in sys.path
+            if isinstance(entry, str)
+            and entry not in self._program_path
+            and os.path.realpath(entry or ".") not in self._program_real
+        ]
+
+    def _host_has(self, name: str) -> bool:
+        """Whether CPython has a module ``name`` outside the program's folders."""
+        if name in sys.builtin_module_names:
+            return True
+        return importlib.machinery.PathFinder.find_spec(name, self._elsewhere()) is not None
 
     def _keep_host_module(self, top: str) -> None:
         """Import ``top`` for code that is not the program's from outside the program's
@@ -510,14 +639,7 @@ class _PlainNames:
             self._host_checked.add(top)
             if importlib.machinery.PathFinder.find_spec(top, self._program_path) is None:
                 return
-            elsewhere = [
-                entry
-                for entry in sys.path
-                if isinstance(entry, str)
-                and entry not in self._program_path
-                and os.path.realpath(entry or ".") not in self._program_real
-            ]
-            spec = importlib.machinery.PathFinder.find_spec(top, elsewhere)
+            spec = importlib.machinery.PathFinder.find_spec(top, self._elsewhere())
             if spec is None or spec.loader is None:
                 return  # only the program has it: the normal import finds the program's
             module = importlib.util.module_from_spec(spec)
@@ -540,34 +662,62 @@ class _PlainNames:
 
 
 class _DeviceModuleLoader(importlib.machinery.SourceFileLoader):
-    """Loads a module from the device's file system: compiled under its device path
-    (``/flash/lib/x.py``, as tracebacks show it on the device), never cached in a
+    """Loads a module of the program: compiled as the firmware compiles
+    (``devicecode``) under its device path (``/flash/lib/x.py``, as tracebacks show it on the
+    device, and its ``__file__``), run with the program's builtins, never cached in a
     ``__pycache__`` folder on the flash."""
+
+    def _shown_as(self, path: str) -> str:
+        try:
+            return filesystem.current().device_path(path) or path
+        except Exception:  # no board any more: the host path
+            return path
 
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        shown_as = filesystem.current().device_path(path) or path
-        code: types.CodeType = compile(self.get_data(path), shown_as, "exec", dont_inherit=True)
-        return code
+        source = self.get_data(path)
+        shown_as = self._shown_as(path)
+        runner = _active
+        if runner is None:
+            code: types.CodeType = compile(source, shown_as, "exec", dont_inherit=True)
+            return code
+        return runner.compile(source, shown_as)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        runner = _active
+        if runner is not None and runner.device_builtins is not None:
+            module.__builtins__ = runner.device_builtins  # type: ignore[attr-defined]
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            module.__file__ = self._shown_as(path)
+        super().exec_module(module)
 
 
 def _device_path_hook(entry: str) -> importlib.abc.PathEntryFinder:
-    """``sys.path`` entries that are device folders (``/flash/lib``) import from the host
-    folder behind them; ``ImportError`` (not mine) for every other entry."""
-    if not isinstance(entry, str) or not entry.startswith(_DEVICE_ENTRIES):
+    """``sys.path`` entries of the program (device folders such as ``/flash/lib``, which
+    import from the host folder behind them, and the script's folder) load modules as the
+    program's; ``ImportError`` (not mine) for every other entry."""
+    if not isinstance(entry, str):
         raise ImportError("not a device path")
-    try:
-        host_dir = filesystem.current().host_path(entry)
-    except OSError:
-        raise ImportError("not a device path") from None
+    if entry.startswith(_DEVICE_ENTRIES):
+        try:
+            host_dir = str(filesystem.current().host_path(entry))
+        except OSError:
+            raise ImportError("not a device path") from None
+    elif _active is not None and entry in _active._program_entries:
+        host_dir = entry
+    else:
+        raise ImportError("not a device path")
     suffixes = importlib.machinery.SOURCE_SUFFIXES
-    return importlib.machinery.FileFinder(str(host_dir), (_DeviceModuleLoader, suffixes))
+    return importlib.machinery.FileFinder(host_dir, (_DeviceModuleLoader, suffixes))
 
 
 def _forget_device_finders() -> None:
-    """Forget the finders of device folders (after a reset the mounts start afresh)."""
+    """Forget the finders of the program's folders (after a reset the mounts start
+    afresh; after the run they are ordinary folders again)."""
+    program = _active._program_entries if _active is not None else frozenset()
     for entry in list(sys.path_importer_cache):
-        if entry.startswith(_DEVICE_ENTRIES):
+        if entry.startswith(_DEVICE_ENTRIES) or entry in program:
             del sys.path_importer_cache[entry]
 
 
