@@ -1,4 +1,5 @@
 # micropython (4.2.2) and the const/native/viper idioms of the optimisation chapter.
+# board: native.toml  (the WiPy's firmware has no native emitter)
 import gc
 
 import micropython
