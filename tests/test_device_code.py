@@ -283,9 +283,8 @@ def test_micropython_is_this_librarys_even_with_blinka_installed(tmp_path: Path)
         print('ok', micropython.const(3))
         """,
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["MICROPYTHON_COMPAT_BOARD"] = "sim"
-    env["PYTHONPATH"] = str(site)
+    env = dict(os.environ, MICROPYTHON_COMPAT_BOARD="sim")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(site), env.get("PYTHONPATH")) if p)
     check = subprocess.run(
         [sys.executable, "-c", "import micropython; print(micropython.__file__)"],
         capture_output=True,
