@@ -196,8 +196,10 @@ class Pin(PinBase):
     def _choose_fast_path(self) -> None:
         """Let the C fast path drive the line's fd directly only where that is all a write
         does: a GPIO output with no interrupt watching it. (An input's write just sets the
-        latch, and a watched output reports its own edges: the line handle does both.)"""
+        latch, and a watched output reports its own edges: the line handle does both.) A
+        simulated line offers its pin instead (``fast_pin``), which decides for itself."""
         line = self._line
+        self._sim = getattr(line, "fast_pin", None)
         irq = self._irq
         direct = (
             line is not None
@@ -334,6 +336,7 @@ class Pin(PinBase):
     def _release(self) -> None:
         line, self._line = self._line, None
         self._fd = -1
+        self._sim = None
         if line is not None:
             line.release()
 

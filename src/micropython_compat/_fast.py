@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # one class for type checkers: the twin's, whose signatures t
     from ._pyimpl import PinBase
 else:
     PinBase = _impl.PinBase
+SimPinBase = _impl.SimPinBase
+LevelRing = _impl.LevelRing
 Match = _impl.Match
 FastMatcher = _impl.FastMatcher
 ticks_ms = _impl.ticks_ms
@@ -44,8 +46,10 @@ __all__ = [
     "IMPLEMENTATION",
     "PURE_REASON",
     "FastMatcher",
+    "LevelRing",
     "Match",
     "PinBase",
+    "SimPinBase",
     "set_clock",
     "ticks_add",
     "ticks_cpu",

@@ -10,6 +10,11 @@ talk straight to the backend's line handle (``_line``), or with ``_fd >= 0`` iss
 ioctl on that line request themselves, skipping writes that would not change the output
 register (``_out``, -1 when unknown).
 
+On the simulated board ``_sim`` is the pin's ``SimPinBase``: a level change of an unwired
+push-pull output is then ``SimPinBase.write()`` (and a ``LevelRing`` append when recording, a
+watcher call when an irq watches); reads return its level. ``LevelRing`` keeps a pin's last N
+level changes.
+
 ``Match`` and ``FastMatcher`` are ``ure``'s: a compiled regex's ``match``/``search`` are
 FastMatchers, which hand an ASCII ``str`` straight to CPython's compiled pattern and wrap the
 re.Match in a device-style ``Match``.
@@ -17,10 +22,14 @@ re.Match in a device-style ``Match``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import itertools
 import operator
 import sys
 import time
+from collections import deque
+from collections.abc import Iterator
 from typing import Any, overload
 
 from .errors import device_error
@@ -100,6 +109,132 @@ def _ioctl_failed(exc: OSError, fd: int, request: int, arg: Any) -> Any:
     raise device_error(exc.errno or errno.EIO) from None
 
 
+# The order of every change recorded in this process: changes of several pins at one instant
+# keep the order they happened in.
+_level_order = itertools.count()
+_NO_LOCK = contextlib.nullcontext()
+
+
+class LevelRing:
+    """The last ``size`` level changes of one pin, oldest first, as ``(time_ns, order,
+    level)`` tuples (``order`` ranks every change recorded in the process)."""
+
+    __slots__ = ("_items", "_total")
+
+    def __init__(self, size: int) -> None:
+        self._items: deque[tuple[int, int, int]] = deque(maxlen=_ring_size(size))
+        self._total = 0
+
+    def append(self, time_ns: int, level: Any) -> None:
+        """Record that the level became ``level`` (truthiness) at ``time_ns``; the oldest
+        change kept goes when the ring is full."""
+        self._items.append((operator.index(time_ns), next(_level_order), 1 if level else 0))
+        self._total += 1
+
+    def clear(self) -> None:
+        """Forget every change kept (the counts too)."""
+        self._items.clear()
+        self._total = 0
+
+    @property
+    def size(self) -> int:
+        """How many changes are kept (settable; shrinking keeps the newest)."""
+        return self._items.maxlen or 0
+
+    @size.setter
+    def size(self, size: int) -> None:
+        self._items = deque(self._items, maxlen=_ring_size(size))
+
+    @property
+    def total(self) -> int:
+        """How many changes were ever appended."""
+        return self._total
+
+    @property
+    def dropped(self) -> int:
+        """How many of those are no longer kept."""
+        return self._total - len(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[tuple[int, int, int]]:
+        return iter(list(self._items))
+
+    def __getitem__(self, index: int) -> tuple[int, int, int]:
+        if not isinstance(index, int):
+            raise TypeError(f"sequence index must be integer, not '{type(index).__name__}'")
+        if index < 0:
+            index += len(self._items)
+        if not 0 <= index < len(self._items):
+            raise IndexError("ring index out of range")
+        return self._items[index]
+
+
+def _ring_size(size: Any) -> int:
+    if not isinstance(size, int):
+        raise TypeError(f"size must be an int, not {type(size).__name__}")
+    if size < 0:
+        raise ValueError("size must be 0 or more")
+    return int(size)
+
+
+class SimPinBase:
+    """The state of a simulated pin that ``machine.Pin``'s fast path may drive directly
+    (``write``)."""
+
+    __slots__ = ("clock", "level", "lock", "output", "ring", "simple", "watcher")
+
+    level: int  # the level at the pin
+    output: int  # the output register
+    simple: bool  # an unwired push-pull output nothing else drives
+    watcher: Any  # called as watcher(level, time_ns) after a change, or None
+    ring: Any  # a LevelRing recording changes, or None
+    clock: Any  # what has now_ns(); None: the host's monotonic clock
+    lock: Any  # held while write() looks and changes, or None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> SimPinBase:
+        self = object.__new__(cls)
+        self.level = 0
+        self.output = 0
+        self.simple = False
+        self.watcher = None
+        self.ring = None
+        self.clock = None
+        self.lock = None
+        return self
+
+    def write(self, level: Any) -> bool:
+        """Set the output register to ``level`` (truthiness). On a ``simple`` pin (an unwired
+        push-pull output nothing else drives) the level follows at once: a change is appended
+        to ``ring`` with ``clock.now_ns()`` (the host's monotonic clock for None) and reported
+        to ``watcher(level, time_ns)``, and True is returned; otherwise False (the caller
+        resolves the net). Raises what the clock, the ring or the watcher raise."""
+        level = 1 if level else 0
+        lock = self.lock
+        with _NO_LOCK if lock is None else lock:
+            if not self.simple or self.level == level:
+                self.output = level
+                return bool(self.simple)
+            ring, watcher = self.ring, self.watcher
+            now = 0
+            if ring is not None or watcher is not None:
+                clock = self.clock
+                now = time.monotonic_ns() if clock is None else operator.index(clock.now_ns())
+            self.output = level
+            self.level = level
+            if ring is None:
+                pass
+            elif type(ring) is LevelRing:  # ring.append() inlined: the hot path
+                ring._items.append((now, next(_level_order), level))
+                ring._total += 1
+            else:
+                ring.append(now, level)
+        if watcher is not None:
+            watcher(level, now)
+        return True
+
+
 class PinBase:
     """Fast value access for ``machine.Pin``; ``_line`` is a ``hal.GPIOLine``.
 
@@ -108,18 +243,20 @@ class PinBase:
     ``device_error(errno)``.
     """
 
-    __slots__ = ("_fd", "_line", "_out")
+    __slots__ = ("_fd", "_line", "_out", "_sim")
 
     def __init__(self) -> None:
         self._line: Any = None
         self._out = -1
         self._fd = -1
+        self._sim: Any = None
 
     def _read(self, line: Any) -> int:
         """The level at the pin."""
         fd = self._fd
         if fd < 0:
-            return int(line.get())
+            sim = self._sim
+            return int(line.get() if sim is None else sim.level)
         try:
             data = _ioctl(fd, GPIO_V2_LINE_GET_VALUES, _READ)
         except OSError as exc:
@@ -130,6 +267,10 @@ class PinBase:
         """Drive ``level`` (truthiness) and record it in ``_out``."""
         fd = self._fd
         if fd < 0:
+            sim = self._sim
+            if sim is not None:
+                self._sim_set(sim, line, level)
+                return
             line.set(level)
         else:
             buf = _DRIVE_HIGH if level else _DRIVE_LOW
@@ -156,6 +297,12 @@ class PinBase:
         if level != self._out:
             fd = self._fd
             if fd < 0:
+                sim = self._sim
+                if sim is not None:  # _sim_set() inlined: the hot path
+                    self._out = level
+                    if not sim.write(level):
+                        line.set(level)
+                    return None
                 line.set(level)
             else:  # _write() inlined: this is the hot path
                 buf = _DRIVE_HIGH if level else _DRIVE_LOW
@@ -168,12 +315,28 @@ class PinBase:
 
     __call__ = value
 
+    def _sim_set(self, sim: Any, line: Any, level: int) -> None:
+        """Drive ``level`` through the simulated pin ``sim``: ``_out = level`` first (a handler
+        the change runs may write the pin again), then ``sim.write(level)``, and
+        ``line.set(level)`` when that says the net needs resolving."""
+        self._out = level
+        if not sim.write(level):
+            line.set(level)
+
     def toggle(self) -> None:
         """Invert the output."""
         line = self._line
         if line is None:
             raise ValueError("pin is deinitialised")
-        current = self._out if self._out >= 0 else self._read(line)
+        current = self._out
+        sim = self._sim
+        if current >= 0 and sim is not None and self._fd < 0:  # _sim_set() inlined
+            self._out = current ^ 1
+            if not sim.write(current ^ 1):
+                line.set(current ^ 1)
+            return
+        if current < 0:
+            current = self._read(line)
         self._write(line, current ^ 1)
 
 

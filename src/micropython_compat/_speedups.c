@@ -16,6 +16,11 @@
  * same with fcntl.ioctl. Otherwise they call _line.get() / _line.set(level). Either way a write
  * of the level already in the output register (_out) is skipped.
  *
+ * On the simulated board, _sim is the pin's SimPinBase: a level change of an unwired push-pull
+ * output is then SimPinBase.write(), a few stores (and a LevelRing append when recording, a
+ * watcher call when an irq watches), with no Python frame; reads return its level. LevelRing
+ * keeps a pin's last N level changes in three flat arrays.
+ *
  * Match and FastMatcher are ure's: a compiled regex's match/search attributes are FastMatchers
  * holding the CPython pattern's bound match/search; an exact ASCII str (and at most two more,
  * ignored, positional arguments) is handed straight to it and the re.Match comes back wrapped
@@ -29,7 +34,10 @@
  * raises TypeError; before __init__ they read -1 where the twin's slots are unset); an unbound
  * call on a foreign object (PinBase.toggle(5)) fails in the method descriptor; a line whose
  * get() returns a level beyond the C int range makes toggle() raise OverflowError; and the twin
- * never uses _fd. Match and FastMatcher cannot be subclassed and keep what they were built
+ * never uses _fd. SimPinBase.simple is a bool member (assigning another type raises
+ * TypeError), level and output are C ints; SimPinBase.write() holds the GIL where the twin holds
+ * ``lock``. LevelRing can't be subclassed, and a time beyond 64 bits raises OverflowError.
+ * Match and FastMatcher cannot be subclassed and keep what they were built
  * with (the twin's slots can be reassigned, and __init__ called again); Match.group compares
  * an int subclass's value, not through its own comparison methods; Match reads m.re.groups as
  * a C Py_ssize_t (an OverflowError past it) and only once.
@@ -63,9 +71,11 @@
 #if PY_VERSION_HEX >= 0x030C0000
 #  define MEMBER_OBJECT_EX Py_T_OBJECT_EX
 #  define MEMBER_INT Py_T_INT
+#  define MEMBER_BOOL Py_T_BOOL
 #else
 #  define MEMBER_OBJECT_EX T_OBJECT_EX
 #  define MEMBER_INT T_INT
+#  define MEMBER_BOOL T_BOOL
 #endif
 
 /* Python 3.10 started naming methods by their qualified name in call errors. */
@@ -82,6 +92,8 @@
 static PyObject *str_get;
 static PyObject *str_set;
 static PyObject *str_ticks_ns;
+static PyObject *str_now_ns;
+static PyObject *str_write;
 static PyObject *str_line;
 static PyObject *str_re;
 static PyObject *str_groups;
@@ -558,6 +570,542 @@ set_clock(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *k
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* LevelRing: the last `size` level changes of one simulated pin                            */
+
+/* The order of every change recorded in this process (the GIL guards it): changes of several
+ * pins at one instant keep the order they happened in. */
+static long long level_order;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t size;  /* how many changes are kept */
+    Py_ssize_t start; /* where the oldest kept change is */
+    Py_ssize_t len;   /* how many are kept now */
+    long long total;  /* how many were ever appended */
+    long long *times;
+    long long *orders;
+    unsigned char *levels;
+} LevelRingObject;
+
+static PyTypeObject LevelRing_Type;
+
+/* Keep room for `size` changes, keeping the newest ones. Returns 0, or -1 with MemoryError. */
+static int
+ring_resize(LevelRingObject *self, Py_ssize_t size)
+{
+    long long *times = NULL, *orders = NULL;
+    unsigned char *levels = NULL;
+    Py_ssize_t keep = self->len < size ? self->len : size, skip = self->len - keep, i;
+
+    if (size > 0) {
+        times = PyMem_New(long long, size);
+        orders = PyMem_New(long long, size);
+        levels = PyMem_New(unsigned char, size);
+        if (times == NULL || orders == NULL || levels == NULL) {
+            PyMem_Free(times);
+            PyMem_Free(orders);
+            PyMem_Free(levels);
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    for (i = 0; i < keep; i++) {
+        Py_ssize_t from = (self->start + skip + i) % self->size;
+        times[i] = self->times[from];
+        orders[i] = self->orders[from];
+        levels[i] = self->levels[from];
+    }
+    PyMem_Free(self->times);
+    PyMem_Free(self->orders);
+    PyMem_Free(self->levels);
+    self->times = times;
+    self->orders = orders;
+    self->levels = levels;
+    self->size = size;
+    self->start = 0;
+    self->len = keep;
+    return 0;
+}
+
+static void
+ring_push(LevelRingObject *self, long long time_ns, int level)
+{
+    Py_ssize_t at;
+
+    self->total++;
+    level_order++;
+    if (self->size == 0) {
+        return;
+    }
+    if (self->len < self->size) {
+        at = self->start + self->len;
+        if (at >= self->size) {
+            at -= self->size;
+        }
+        self->len++;
+    }
+    else {
+        at = self->start;
+        if (++self->start == self->size) {
+            self->start = 0;
+        }
+    }
+    self->times[at] = time_ns;
+    self->orders[at] = level_order - 1;
+    self->levels[at] = (unsigned char)level;
+}
+
+/* A size given by Python: an int >= 0 (TypeError, ValueError), or -1 with the error set. */
+static Py_ssize_t
+ring_size_arg(PyObject *obj)
+{
+    Py_ssize_t size;
+
+    if (!PyLong_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "size must be an int, not %.100s", Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    size = PyLong_AsSsize_t(obj);
+    if (size == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (size < 0) {
+        PyErr_SetString(PyExc_ValueError, "size must be 0 or more");
+        return -1;
+    }
+    return size;
+}
+
+static PyObject *
+ring_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static const char *const names[] = {"self", "size"};
+    PyObject *bound[2];
+    LevelRingObject *self;
+    Py_ssize_t size;
+
+    if (bind_tuple_args(METHOD_NAME("LevelRing", "__init__"), args, kwds, names, 2, 2, bound) <
+        0) {
+        return NULL;
+    }
+    size = ring_size_arg(bound[1]);
+    if (size < 0) {
+        return NULL;
+    }
+    self = (LevelRingObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    if (ring_resize(self, size) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void
+ring_dealloc(PyObject *op)
+{
+    LevelRingObject *self = (LevelRingObject *)op;
+
+    PyMem_Free(self->times);
+    PyMem_Free(self->orders);
+    PyMem_Free(self->levels);
+    Py_TYPE(op)->tp_free(op);
+}
+
+PyDoc_STRVAR(ring_append_doc,
+             "append($self, /, time_ns, level)\n--\n\n"
+             "Record that the level became ``level`` (truthiness) at ``time_ns``; the oldest "
+             "change kept goes when the ring is full.");
+
+static PyObject *
+ring_append(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"self", "time_ns", "level"};
+    PyObject *bound[3];
+    long long time_ns;
+    int level;
+
+    if (bind_args(METHOD_NAME("LevelRing", "append"), 1, args, nargs, kwnames, args + nargs,
+                  names, 3, 3, bound) < 0) {
+        return NULL;
+    }
+    time_ns = PyLong_AsLongLong(bound[1]);
+    if (time_ns == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    level = PyObject_IsTrue(bound[2]);
+    if (level < 0) {
+        return NULL;
+    }
+    ring_push((LevelRingObject *)op, time_ns, level);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(ring_clear_doc, "clear($self, /)\n--\n\nForget every change kept (the counts too).");
+
+static PyObject *
+ring_clear(PyObject *op, PyObject *unused)
+{
+    LevelRingObject *self = (LevelRingObject *)op;
+
+    (void)unused;
+    self->start = 0;
+    self->len = 0;
+    self->total = 0;
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t
+ring_length(PyObject *op)
+{
+    return ((LevelRingObject *)op)->len;
+}
+
+static PyObject *
+ring_item(PyObject *op, Py_ssize_t index)
+{
+    LevelRingObject *self = (LevelRingObject *)op;
+    Py_ssize_t at;
+
+    if (index < 0 || index >= self->len) {
+        PyErr_SetString(PyExc_IndexError, "ring index out of range");
+        return NULL;
+    }
+    at = (self->start + index) % self->size;
+    return Py_BuildValue("(LLi)", self->times[at], self->orders[at], (int)self->levels[at]);
+}
+
+static PyObject *
+ring_get_size(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSsize_t(((LevelRingObject *)op)->size);
+}
+
+static int
+ring_set_size(PyObject *op, PyObject *value, void *closure)
+{
+    Py_ssize_t size;
+
+    (void)closure;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "can't delete size");
+        return -1;
+    }
+    size = ring_size_arg(value);
+    return size < 0 ? -1 : ring_resize((LevelRingObject *)op, size);
+}
+
+static PyObject *
+ring_get_total(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyLong_FromLongLong(((LevelRingObject *)op)->total);
+}
+
+static PyObject *
+ring_get_dropped(PyObject *op, void *closure)
+{
+    LevelRingObject *self = (LevelRingObject *)op;
+
+    (void)closure;
+    return PyLong_FromLongLong(self->total - self->len);
+}
+
+static PyMethodDef ring_methods[] = {
+    {"append", (PyCFunction)(void (*)(void))ring_append, METH_FASTCALL | METH_KEYWORDS,
+     ring_append_doc},
+    {"clear", ring_clear, METH_NOARGS, ring_clear_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef ring_getset[] = {
+    {"size", ring_get_size, ring_set_size,
+     "How many changes are kept (settable; shrinking keeps the newest).", NULL},
+    {"total", ring_get_total, NULL, "How many changes were ever appended.", NULL},
+    {"dropped", ring_get_dropped, NULL, "How many of those are no longer kept.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods ring_as_sequence = {
+    .sq_length = ring_length,
+    .sq_item = ring_item,
+};
+
+PyDoc_STRVAR(ring_doc,
+             "LevelRing(size)\n--\n\n"
+             "The last ``size`` level changes of one pin, oldest first, as ``(time_ns, order, "
+             "level)`` tuples (``order`` ranks every change recorded in the process).");
+
+static PyTypeObject LevelRing_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micropython_compat._speedups.LevelRing",
+    .tp_basicsize = sizeof(LevelRingObject),
+    .tp_dealloc = ring_dealloc,
+    .tp_as_sequence = &ring_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = ring_doc,
+    .tp_methods = ring_methods,
+    .tp_getset = ring_getset,
+    .tp_new = ring_new,
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* SimPinBase: the state of a simulated pin that the fast path may drive directly           */
+
+typedef struct {
+    PyObject_HEAD
+    int level;         /* the level at the pin */
+    int output;        /* the output register */
+    char simple;       /* an unwired push-pull output nothing else drives: level == output */
+    PyObject *watcher; /* called as watcher(level, time_ns) after a change, or None */
+    PyObject *ring;    /* a LevelRing recording changes, or None */
+    PyObject *clock;   /* what has now_ns(), or None for the host's monotonic clock */
+    PyObject *lock;    /* the pure twin's lock; unused here (the GIL is enough) */
+} SimPinObject;
+
+static PyTypeObject SimPinBase_Type;
+
+/* The board clock's time: clock.now_ns(), or CLOCK_MONOTONIC for None. 0, or -1 with the error
+ * set. */
+static int
+sim_now(PyObject *clock, long long *now)
+{
+    PyObject *result;
+
+    if (clock == NULL || clock == Py_None) {
+#if defined(HAVE_CLOCK_MONOTONIC)
+        struct timespec ts;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+            PyErr_SetFromErrno(PyExc_OSError);
+            return -1;
+        }
+        *now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        return 0;
+#elif PY_VERSION_HEX >= 0x030D0000
+        PyTime_t t;
+        if (PyTime_Monotonic(&t) < 0) {
+            return -1;
+        }
+        *now = (long long)t;
+        return 0;
+#else
+        result = PyObject_CallNoArgs(monotonic_ns_func);
+#endif
+    }
+    else {
+        Py_INCREF(clock);
+        result = PyObject_CallMethodNoArgs(clock, str_now_ns);
+        Py_DECREF(clock);
+    }
+    if (result == NULL) {
+        return -1;
+    }
+    *now = PyLong_AsLongLong(result);
+    Py_DECREF(result);
+    return *now == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* SimPinBase.write(level): 1 when done, 0 when the caller must resolve the net, -1 with the
+ * error set (the watcher's, the clock's or the ring's). */
+static int
+simpin_write(SimPinObject *self, int level)
+{
+    long long now = 0;
+    PyObject *ring, *watcher, *result;
+
+    if (!self->simple || self->level == level) {
+        self->output = level;
+        return self->simple ? 1 : 0;
+    }
+    if ((self->ring != NULL && self->ring != Py_None) ||
+        (self->watcher != NULL && self->watcher != Py_None)) {
+        /* The clock may run Python code (and other threads): read it first, then look again. */
+        Py_INCREF(self);
+        if (sim_now(self->clock, &now) < 0) {
+            Py_DECREF(self);
+            return -1;
+        }
+        Py_DECREF(self);
+        if (!self->simple || self->level == level) {
+            self->output = level;
+            return self->simple ? 1 : 0;
+        }
+    }
+    self->output = level;
+    self->level = level;
+    ring = self->ring;
+    if (ring != NULL && ring != Py_None) {
+        if (Py_IS_TYPE(ring, &LevelRing_Type)) {
+            ring_push((LevelRingObject *)ring, now, level);
+        }
+        else {
+            Py_INCREF(ring);
+            result = PyObject_CallMethod(ring, "append", "Li", now, level);
+            Py_DECREF(ring);
+            if (result == NULL) {
+                return -1;
+            }
+            Py_DECREF(result);
+        }
+    }
+    watcher = self->watcher;
+    if (watcher != NULL && watcher != Py_None) {
+        PyObject *argv[2];
+        argv[0] = PyLong_FromLong(level);
+        argv[1] = PyLong_FromLongLong(now);
+        if (argv[0] == NULL || argv[1] == NULL) {
+            Py_XDECREF(argv[0]);
+            Py_XDECREF(argv[1]);
+            return -1;
+        }
+        Py_INCREF(watcher);
+        result = PyObject_Vectorcall(watcher, argv, 2, NULL);
+        Py_DECREF(watcher);
+        Py_DECREF(argv[0]);
+        Py_DECREF(argv[1]);
+        if (result == NULL) {
+            return -1;
+        }
+        Py_DECREF(result);
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(simpin_write_doc,
+             "write($self, /, level)\n--\n\n"
+             "Set the output register to ``level`` (truthiness). On a ``simple`` pin (an "
+             "unwired push-pull output nothing else drives) the level follows at once: a "
+             "change is appended to ``ring`` with ``clock.now_ns()`` (the host's monotonic "
+             "clock for None) and reported to ``watcher(level, time_ns)``, and True is "
+             "returned; otherwise False (the caller resolves the net). Raises what the clock, "
+             "the ring or the watcher raise.");
+
+static PyObject *
+simpin_write_method(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"self", "level"};
+    PyObject *bound[2];
+    int level, status;
+
+    if (bind_args(METHOD_NAME("SimPinBase", "write"), 1, args, nargs, kwnames, args + nargs,
+                  names, 2, 2, bound) < 0) {
+        return NULL;
+    }
+    level = PyObject_IsTrue(bound[1]);
+    if (level < 0) {
+        return NULL;
+    }
+    Py_INCREF(op);
+    status = simpin_write((SimPinObject *)op, level);
+    Py_DECREF(op);
+    if (status < 0) {
+        return NULL;
+    }
+    return PyBool_FromLong(status);
+}
+
+static PyObject *
+simpin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    SimPinObject *self;
+
+    (void)args;
+    (void)kwds;
+    self = (SimPinObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    Py_INCREF(Py_None);
+    self->watcher = Py_None;
+    Py_INCREF(Py_None);
+    self->ring = Py_None;
+    Py_INCREF(Py_None);
+    self->clock = Py_None;
+    Py_INCREF(Py_None);
+    self->lock = Py_None;
+    return (PyObject *)self;
+}
+
+static int
+simpin_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    SimPinObject *self = (SimPinObject *)op;
+
+    Py_VISIT(self->watcher);
+    Py_VISIT(self->ring);
+    Py_VISIT(self->clock);
+    Py_VISIT(self->lock);
+    return 0;
+}
+
+static int
+simpin_clear(PyObject *op)
+{
+    SimPinObject *self = (SimPinObject *)op;
+
+    Py_CLEAR(self->watcher);
+    Py_CLEAR(self->ring);
+    Py_CLEAR(self->clock);
+    Py_CLEAR(self->lock);
+    return 0;
+}
+
+static void
+simpin_dealloc(PyObject *op)
+{
+    PyObject_GC_UnTrack(op);
+    simpin_clear(op);
+    Py_TYPE(op)->tp_free(op);
+}
+
+static PyMethodDef simpin_methods[] = {
+    {"write", (PyCFunction)(void (*)(void))simpin_write_method, METH_FASTCALL | METH_KEYWORDS,
+     simpin_write_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef simpin_members[] = {
+    {"level", MEMBER_INT, offsetof(SimPinObject, level), 0, "The level at the pin."},
+    {"output", MEMBER_INT, offsetof(SimPinObject, output), 0, "The output register."},
+    {"simple", MEMBER_BOOL, offsetof(SimPinObject, simple), 0,
+     "Whether write() may set the level itself: an unwired push-pull output nothing else "
+     "drives."},
+    {"watcher", MEMBER_OBJECT_EX, offsetof(SimPinObject, watcher), 0,
+     "Called as watcher(level, time_ns) after write() changed the level, or None."},
+    {"ring", MEMBER_OBJECT_EX, offsetof(SimPinObject, ring), 0,
+     "Where write() records a change (a LevelRing), or None."},
+    {"clock", MEMBER_OBJECT_EX, offsetof(SimPinObject, clock), 0,
+     "What write() reads the time from (now_ns()), or None for the host's monotonic clock."},
+    {"lock", MEMBER_OBJECT_EX, offsetof(SimPinObject, lock), 0,
+     "The lock the pure-Python twin's write() holds (None: none); the C one holds the GIL."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyDoc_STRVAR(simpin_doc,
+             "SimPinBase()\n--\n\n"
+             "The state of a simulated pin that ``machine.Pin``'s fast path may drive "
+             "directly (``write``).");
+
+static PyTypeObject SimPinBase_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "micropython_compat._speedups.SimPinBase",
+    .tp_basicsize = sizeof(SimPinObject),
+    .tp_dealloc = simpin_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = simpin_doc,
+    .tp_traverse = simpin_traverse,
+    .tp_clear = simpin_clear,
+    .tp_methods = simpin_methods,
+    .tp_members = simpin_members,
+    .tp_new = simpin_new,
+    .tp_alloc = PyType_GenericAlloc,
+    .tp_free = PyObject_GC_Del,
+};
+
+/* ---------------------------------------------------------------------------------------- */
 /* PinBase                                                                                  */
 
 typedef struct {
@@ -566,6 +1114,7 @@ typedef struct {
     PyObject *line; /* hal.GPIOLine, None when deinitialised, NULL before __init__ */
     int out;        /* the output register as last written, -1 when unknown */
     int fd;         /* a GPIO v2 line request for the direct path, or -1 */
+    PyObject *sim;  /* a simulated pin to write() directly (a SimPinBase), or None */
 #if defined(HAVE_GPIO_V2)
     struct gpio_v2_line_values values; /* the direct path's ioctl buffer; mask 1 = line 0 */
 #endif
@@ -683,10 +1232,59 @@ direct_set(PinBaseObject *self, int level)
 #  define DIRECT(self) ((self)->fd >= 0 && (self)->line != NULL && (self)->line != Py_None)
 #endif
 
+/* Drive `level` through the simulated pin self->sim: _out = level first (a handler the change
+ * runs may write the pin again), then sim.write(level), and line.set(level) when that says the
+ * net needs resolving. Returns 0, or -1 with the error set. */
+static int
+sim_set(PinBaseObject *self, PyObject *line, int level)
+{
+    PyObject *sim = self->sim, *result, *level_obj;
+    int status;
+
+    self->out = level;
+    Py_INCREF(sim);
+    if (PyObject_TypeCheck(sim, &SimPinBase_Type)) {
+        status = simpin_write((SimPinObject *)sim, level);
+    }
+    else {
+        level_obj = PyLong_FromLong(level);
+        result = level_obj == NULL ? NULL : PyObject_CallMethodOneArg(sim, str_write, level_obj);
+        Py_XDECREF(level_obj);
+        status = result == NULL ? -1 : PyObject_IsTrue(result);
+        Py_XDECREF(result);
+    }
+    Py_DECREF(sim);
+    if (status != 0) {
+        return status < 0 ? -1 : 0;
+    }
+    level_obj = PyLong_FromLong(level);
+    if (level_obj == NULL) {
+        return -1;
+    }
+    result = PyObject_CallMethodOneArg(line, str_set, level_obj);
+    Py_DECREF(level_obj);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+/* Whether the simulated pin path applies: a SimPinBase and a live line. */
+#define SIM_DIRECT(self)                                                                      \
+    ((self)->sim != NULL && (self)->sim != Py_None && (self)->line != NULL &&                 \
+     (self)->line != Py_None)
+
 /* The level at the pin: int(line.get()) (or the direct read). Returns a new int object. */
 static PyObject *
 read_level(PinBaseObject *self, PyObject *line)
 {
+    if (self->sim != NULL && self->sim != Py_None) {
+        if (PyObject_TypeCheck(self->sim, &SimPinBase_Type)) {
+            return PyLong_FromLong(((SimPinObject *)self->sim)->level);
+        }
+        return steal_as_int(PyObject_GetAttrString(self->sim, "level"));
+    }
 #if defined(HAVE_GPIO_V2)
     if (self->fd >= 0) {
         int level = direct_get(self);
@@ -707,6 +1305,9 @@ write_level(PinBaseObject *self, PyObject *line, int level)
         return direct_set(self, level);
     }
 #endif
+    if (self->sim != NULL && self->sim != Py_None) {
+        return sim_set(self, line, level);
+    }
     level_obj = PyLong_FromLong(level);
     if (level_obj == NULL) {
         return -1;
@@ -748,6 +1349,28 @@ pin_value_impl(PinBaseObject *self, PyObject *const *args, Py_ssize_t nargs, PyO
         }
     }
 #endif
+    /* The simulated pin path: a level change is a few stores (see SimPinBase.write). */
+    if (kwnames == NULL && SIM_DIRECT(self) && PyObject_TypeCheck(self->sim, &SimPinBase_Type)) {
+        if (nargs == 1) {
+            PyObject *arg = args[0];
+            if (arg == Py_True || arg == Py_False || PyLong_CheckExact(arg)) {
+                level = arg == Py_True || (arg != Py_False && PyObject_IsTrue(arg));
+                if (level != self->out) {
+                    line = self->line;
+                    Py_INCREF(line);
+                    level = sim_set(self, line, level);
+                    Py_DECREF(line);
+                    if (level < 0) {
+                        return NULL;
+                    }
+                }
+                Py_RETURN_NONE;
+            }
+        }
+        else if (nargs == 0) {
+            return PyLong_FromLong(((SimPinObject *)self->sim)->level);
+        }
+    }
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
         return method_keyword_error(METHOD_NAME("PinBase", "value"), kwnames);
     }
@@ -818,6 +1441,17 @@ pin_toggle(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     long current;
     int status;
 
+    if (nargs == 0 && kwnames == NULL && SIM_DIRECT(self) && self->out >= 0 &&
+        PyObject_TypeCheck(self->sim, &SimPinBase_Type)) { /* the simulated pin path */
+        line = self->line;
+        Py_INCREF(line);
+        status = sim_set(self, line, self->out ^ 1);
+        Py_DECREF(line);
+        if (status < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
 #if defined(HAVE_GPIO_V2)
     if (nargs == 0 && kwnames == NULL && DIRECT(self)) { /* the direct path */
         int level = self->out;
@@ -893,6 +1527,8 @@ pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->line = NULL;
     self->out = -1;
     self->fd = -1;
+    Py_INCREF(Py_None);
+    self->sim = Py_None;
 #if defined(HAVE_GPIO_V2)
     self->values.bits = 0;
     self->values.mask = 1;
@@ -917,6 +1553,10 @@ pin_init(PyObject *op, PyObject *args, PyObject *kwds)
     self->out = -1;
     self->fd = -1;
     Py_XDECREF(old);
+    old = self->sim;
+    Py_INCREF(Py_None);
+    self->sim = Py_None;
+    Py_XDECREF(old);
     return 0;
 }
 
@@ -924,6 +1564,7 @@ static int
 pin_traverse(PyObject *op, visitproc visit, void *arg)
 {
     Py_VISIT(((PinBaseObject *)op)->line);
+    Py_VISIT(((PinBaseObject *)op)->sim);
     return 0;
 }
 
@@ -931,6 +1572,7 @@ static int
 pin_clear(PyObject *op)
 {
     Py_CLEAR(((PinBaseObject *)op)->line);
+    Py_CLEAR(((PinBaseObject *)op)->sim);
     return 0;
 }
 
@@ -939,6 +1581,7 @@ pin_dealloc(PyObject *op)
 {
     PyObject_GC_UnTrack(op);
     Py_CLEAR(((PinBaseObject *)op)->line);
+    Py_CLEAR(((PinBaseObject *)op)->sim);
     Py_TYPE(op)->tp_free(op);
 }
 
@@ -957,6 +1600,8 @@ static PyMemberDef pin_members[] = {
      "The output register as last written: 0, 1, or -1 when unknown."},
     {"_fd", MEMBER_INT, offsetof(PinBaseObject, fd), 0,
      "A Linux GPIO v2 line request fd for the direct path, or -1."},
+    {"_sim", MEMBER_OBJECT_EX, offsetof(PinBaseObject, sim), 0,
+     "A simulated pin (SimPinBase) that value() and toggle() write() directly, or None."},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -1389,12 +2034,15 @@ PyInit__speedups(void)
         str_get = PyUnicode_InternFromString("get");
         str_set = PyUnicode_InternFromString("set");
         str_ticks_ns = PyUnicode_InternFromString("ticks_ns");
+        str_now_ns = PyUnicode_InternFromString("now_ns");
+        str_write = PyUnicode_InternFromString("write");
         str_line = PyUnicode_InternFromString("_line");
         str_re = PyUnicode_InternFromString("re");
         str_groups = PyUnicode_InternFromString("groups");
         str_group = PyUnicode_InternFromString("group");
         int_zero = PyLong_FromLong(0);
-        if (str_get == NULL || str_set == NULL || str_ticks_ns == NULL || str_line == NULL ||
+        if (str_get == NULL || str_set == NULL || str_ticks_ns == NULL || str_now_ns == NULL ||
+            str_write == NULL || str_line == NULL ||
             str_re == NULL || str_groups == NULL || str_group == NULL || int_zero == NULL) {
             return NULL;
         }
@@ -1413,7 +2061,8 @@ PyInit__speedups(void)
     }
 #endif
     if (PyType_Ready(&PinBase_Type) < 0 || PyType_Ready(&Match_Type) < 0 ||
-        PyType_Ready(&FastMatcher_Type) < 0) {
+        PyType_Ready(&FastMatcher_Type) < 0 || PyType_Ready(&LevelRing_Type) < 0 ||
+        PyType_Ready(&SimPinBase_Type) < 0) {
         return NULL;
     }
     module = PyModule_Create(&speedups_module);
@@ -1422,7 +2071,9 @@ PyInit__speedups(void)
     }
     if (add_type(module, "PinBase", &PinBase_Type) < 0 ||
         add_type(module, "Match", &Match_Type) < 0 ||
-        add_type(module, "FastMatcher", &FastMatcher_Type) < 0) {
+        add_type(module, "FastMatcher", &FastMatcher_Type) < 0 ||
+        add_type(module, "LevelRing", &LevelRing_Type) < 0 ||
+        add_type(module, "SimPinBase", &SimPinBase_Type) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -1,5 +1,6 @@
 """Typed interface of the C fast path; it behaves exactly like ``micropython_compat._pyimpl``."""
 
+from collections.abc import Iterator
 from typing import Any
 
 TICKS_PERIOD: int
@@ -36,6 +37,7 @@ class PinBase:
     _line: Any
     _out: int
     _fd: int
+    _sim: Any
     def __init__(self) -> None: ...
     def value(self, *args: Any) -> int | None:
         """Return the pin level, or with an argument drive it (truthiness decides)."""
@@ -45,6 +47,49 @@ class PinBase:
 
     def toggle(self) -> None:
         """Invert the output."""
+
+class LevelRing:
+    """The last ``size`` level changes of one pin, oldest first, as ``(time_ns, order,
+    level)`` tuples (``order`` ranks every change recorded in the process)."""
+
+    size: int
+    @property
+    def total(self) -> int:
+        """How many changes were ever appended."""
+
+    @property
+    def dropped(self) -> int:
+        """How many of those are no longer kept."""
+
+    def __init__(self, size: int) -> None: ...
+    def append(self, time_ns: int, level: Any) -> None:
+        """Record that the level became ``level`` (truthiness) at ``time_ns``; the oldest
+        change kept goes when the ring is full."""
+
+    def clear(self) -> None:
+        """Forget every change kept (the counts too)."""
+
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[tuple[int, int, int]]: ...
+    def __getitem__(self, index: int) -> tuple[int, int, int]: ...
+
+class SimPinBase:
+    """The state of a simulated pin that ``machine.Pin``'s fast path may drive directly
+    (``write``)."""
+
+    level: int
+    output: int
+    simple: bool
+    watcher: Any
+    ring: Any
+    clock: Any
+    lock: Any
+    def write(self, level: Any) -> bool:
+        """Set the output register to ``level`` (truthiness). On a ``simple`` pin (an unwired
+        push-pull output nothing else drives) the level follows at once: a change is appended
+        to ``ring`` with ``clock.now_ns()`` (the host's monotonic clock for None) and reported
+        to ``watcher(level, time_ns)``, and True is returned; otherwise False (the caller
+        resolves the net). Raises what the clock, the ring or the watcher raise."""
 
 class Match:
     """``ure``'s match object over the re.Match ``m``: only ``group(index)``, numeric; repr

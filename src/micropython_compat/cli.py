@@ -1,7 +1,7 @@
 """The ``micropython-compat`` command.
 
     micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
-                           [--max-resets N] [SCRIPT]
+                           [--max-resets N] [--record] [SCRIPT]
     micropython-compat repl [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
                             [--uart N | --pty]
     micropython-compat boards
@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         default=100,
         metavar="N",
         help="stop after N restarts (resets, deep sleep wakes); default 100",
+    )
+    run_cmd.add_argument(
+        "--record",
+        action="store_true",
+        help="keep a history of the simulated pins' level changes (bounded; off by default)",
     )
 
     repl_cmd = commands.add_parser(
@@ -143,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sd=args.sd,
                 virtual_clock=args.virtual_clock,
                 max_resets=args.max_resets,
+                record=args.record,
             )
         if args.command == "repl":
             from .repl import repl

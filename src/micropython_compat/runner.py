@@ -11,7 +11,8 @@ Two ways to run:
   share one set of globals.
 
 Around the program: the board is chosen (``--board``, else as ``use_board()`` chooses; the
-simulated board gets ``--flash``/``--sd`` and, with ``--virtual-clock``, a virtual clock),
+simulated board gets ``--flash``/``--sd``, with ``--virtual-clock`` a virtual clock, and
+records its pins' history only with ``--record``, so memory stays flat however long it runs),
 ``micropython_compat.install()`` runs, ``const`` is a builtin, code runs as ``__main__`` with
 the script's folder and ``/flash``, ``/flash/lib`` in front of ``sys.path``, its current
 directory is ``/flash``, and ``open``/``os`` take device paths (``/flash/...``, ``/sd/...``;
@@ -179,7 +180,8 @@ class Runner:
 
     ``board`` is ``'sim'``, ``'linux'``, a description file, a ready ``hal.Board`` or ``None``
     (chosen as ``use_board()`` chooses). ``flash``/``sd`` are host folders for ``/flash`` and
-    ``/sd``; ``virtual_clock`` asks the simulated board for a virtual clock. ``notes`` receives
+    ``/sd``; ``virtual_clock`` asks the simulated board for a virtual clock, ``record`` for a
+    record of its pins' level changes (off by default). ``notes`` receives
     the runner's own messages (default ``sys.stderr``).
     """
 
@@ -193,6 +195,7 @@ class Runner:
         virtual_clock: bool = False,
         max_resets: int = 100,
         notes: TextIO | None = None,
+        record: bool = False,
     ) -> None:
         if max_resets < 0:
             raise RunError("max_resets must be 0 or more")
@@ -201,6 +204,7 @@ class Runner:
         self.flash = None if flash is None else Path(flash)
         self.sd = None if sd is None else Path(sd)
         self.virtual_clock = virtual_clock
+        self.record = record
         self.max_resets = max_resets
         self.resets = 0
         self._notes = notes
@@ -219,20 +223,26 @@ class Runner:
         out.flush()
 
     def _board_options(self) -> dict[str, Any]:
-        given = self.flash is not None or self.sd is not None or self.virtual_clock
+        given = self.flash is not None or self.sd is not None or self.virtual_clock or self.record
         if self.board is not None and not isinstance(self.board, (str, os.PathLike)):
             if given:
-                raise RunError("--flash, --sd and --virtual-clock can't change a ready board")
+                raise RunError(
+                    "--flash, --sd, --virtual-clock and --record can't change a ready board"
+                )
             return {}
         options: dict[str, Any] = {}
         if self.flash is not None:
             options["flash"] = self.flash
         if self.sd is not None:
             options["sd"] = self.sd
+        spec, _ = _board.planned_choice(self.board)
+        sim = _board.backend_of(spec) == "sim"
+        for wanted, option in ((self.virtual_clock, "--virtual-clock"), (self.record, "--record")):
+            if wanted and not sim:
+                raise RunError(f"{option} needs the simulated board, not {spec!r}")
+        if sim:
+            options["record"] = self.record
         if self.virtual_clock:
-            spec, _ = _board.planned_choice(self.board)
-            if _board.backend_of(spec) != "sim":
-                raise RunError(f"--virtual-clock needs the simulated board, not {spec!r}")
             options["clock"] = "virtual"
         return options
 
@@ -745,6 +755,7 @@ def run(
     virtual_clock: bool = False,
     max_resets: int = 100,
     notes: TextIO | None = None,
+    record: bool = False,
 ) -> int:
     """Run a program (see the module docstring); return its exit status.
 
@@ -758,4 +769,5 @@ def run(
         virtual_clock=virtual_clock,
         max_resets=max_resets,
         notes=notes,
+        record=record,
     ).run()

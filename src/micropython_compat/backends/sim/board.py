@@ -51,6 +51,7 @@ class SimBoard:
 
     Tests drive it through ``pin()``, ``wire()``, ``i2c_bus()``, ``spi_bus()``, ``uart_port()``,
     ``adc_block``, ``pwm_output()``, ``watchdog_device``, ``network_device`` and ``clock``.
+    ``record=False`` starts it with pin history recording off (``gpio.recording``).
     """
 
     def __init__(
@@ -60,11 +61,13 @@ class SimBoard:
         clock: str | Clock | None = None,
         flash: str | Path | None = None,
         sd: str | Path | None = None,
+        record: bool = True,
     ) -> None:
         self.description = description if description is not None else load_builtin("wipy")
         sim = dict(self.description.section("sim"))
         self.clock = _make_clock(clock if clock is not None else sim.get("clock", "real"))
         self.gpio = SimGPIO(self.description, self.clock)
+        self.gpio.recording = record
         self._tempdirs: list[Path] = []
         self.storage = Storage(
             flash=self._dir(flash if flash is not None else _storage(self.description, "flash")),

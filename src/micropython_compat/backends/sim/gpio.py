@@ -9,20 +9,51 @@ drives it:
 * otherwise pulls: a pull-up alone gives 1, a pull-down alone 0;
 * otherwise the net floats and keeps its last level.
 
-Every level change of a pin is recorded with its time (``SimGPIO.history``) and reported to the
-pin's watcher (the front end's IRQ logic).
+Every level change of a pin is reported to the pin's watcher (the front end's IRQ logic) and,
+while ``SimGPIO.recording`` is on, recorded with its time in the pin's history: a ring of its
+last ``DEFAULT_HISTORY`` changes, or as many as the board description says::
+
+    [sim]
+    history = 100000                 # changes kept per pin; older ones are dropped, and counted
+    history_pins = { GP16 = 1000000 } # per pin
+
+Recording is on for a board made in a test; ``micropython-compat run`` turns it off unless
+asked (``--record``), so a program that toggles a pin for days runs in constant memory.
+
+An unwired push-pull output that nothing else drives is *simple*: its level is its output
+register, and ``machine.Pin`` writes it through ``SimPinBase.write`` (the C fast path) without
+resolving a net. Every change of wiring, drive or configuration goes through ``update``, which
+takes the flag away while it resolves and gives it back.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
+from ..._fast import LevelRing, SimPinBase
+from ...clocks import RealClock
 from ...description import BoardDescription
+from ...errors import BoardDescriptionError
 from ...hal import Clock, EdgeCallback, LineConfig
 
-__all__ = ["Conflict", "LevelChange", "SimGPIO", "SimLine", "SimPin"]
+__all__ = [
+    "DEFAULT_HISTORY",
+    "Conflict",
+    "LevelChange",
+    "PinHistory",
+    "SimGPIO",
+    "SimLine",
+    "SimPin",
+]
+
+#: Level changes kept per pin unless the board description says otherwise.
+DEFAULT_HISTORY = 100_000
+#: Net conflicts kept (the oldest go first).
+CONFLICTS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,21 +73,85 @@ class Conflict:
     drivers: tuple[tuple[str, int], ...]
 
 
-class SimPin:
+class PinHistory(Sequence[LevelChange]):
+    """A pin's recorded level changes, oldest first: a live view of its ring.
+
+    Reads like a list (``len``, indexing, slicing, iterating, ``==`` with a list); ``dropped``
+    counts the older changes no longer kept, ``size`` is how many are kept (settable: a
+    smaller size keeps the newest), ``clear()`` forgets them all.
+    """
+
+    __slots__ = ("_name", "_ring")
+
+    def __init__(self, name: str, ring: Any) -> None:
+        self._name = name
+        self._ring = ring
+
+    def __len__(self) -> int:
+        return len(self._ring)
+
+    @overload
+    def __getitem__(self, index: int) -> LevelChange: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LevelChange]: ...
+
+    def __getitem__(self, index: int | slice) -> LevelChange | list[LevelChange]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        time_ns, _, level = self._ring[index]
+        return LevelChange(time_ns, self._name, level)
+
+    def __iter__(self) -> Iterator[LevelChange]:
+        name = self._name
+        return (LevelChange(time_ns, name, level) for time_ns, _, level in list(self._ring))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (PinHistory, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def dropped(self) -> int:
+        """How many older changes are no longer kept."""
+        return int(self._ring.dropped)
+
+    @property
+    def size(self) -> int:
+        """How many changes are kept."""
+        return int(self._ring.size)
+
+    @size.setter
+    def size(self, size: int) -> None:
+        self._ring.size = size
+
+    def clear(self) -> None:
+        """Forget every change (and the dropped count)."""
+        self._ring.clear()
+
+    def __repr__(self) -> str:
+        return f"<PinHistory {self._name}: {len(self)} changes, {self.dropped} dropped>"
+
+
+class SimPin(SimPinBase):
     """The simulated pad of one board pin: its configuration and what drives it.
 
     Tests reach it as ``board.pin('GP2')`` and drive it like a signal from outside.
+    ``level``, ``output`` (the output register) and ``watcher`` live in ``SimPinBase``.
     """
 
-    def __init__(self, gpio: SimGPIO, name: str) -> None:
+    def __init__(self, gpio: SimGPIO, name: str, history: int = DEFAULT_HISTORY) -> None:
         self._gpio = gpio
         self.name = name
         self.config = LineConfig()
-        self.output = 0  # the output register
         self.external: int | None = None  # a test's drive_high()/drive_low()
-        self.level = 0
         self.claimed = False
-        self.watcher: EdgeCallback | None = None
+        self._ring = LevelRing(history)
+        self.ring = self._ring
+        self.clock = None if isinstance(gpio.clock, RealClock) else gpio.clock
+        self.lock = gpio.lock
 
     # -- what tests do -----------------------------------------------------------------------
     def drive_high(self) -> None:
@@ -84,6 +179,7 @@ class SimPin:
     def _drive(self, level: int | None) -> None:
         with self._gpio.lock:
             self.external = level
+            self.simple = False
         self._gpio.update(self.name)
 
     @property
@@ -97,9 +193,9 @@ class SimPin:
         return None
 
     @property
-    def history(self) -> list[LevelChange]:
-        """This pin's recorded level changes, oldest first."""
-        return [c for c in self._gpio.history if c.pin == self.name]
+    def history(self) -> PinHistory:
+        """This pin's recorded level changes, oldest first (see ``PinHistory``)."""
+        return PinHistory(self.name, self._ring)
 
     def __repr__(self) -> str:
         return f"<SimPin {self.name} level={self.level} mode={self.config.mode}>"
@@ -122,15 +218,20 @@ class SimLine:
     def get(self) -> int:
         return self._alive().level
 
+    @property
+    def fast_pin(self) -> SimPin | None:
+        """The pin for ``machine.Pin``'s fast path to ``write()`` directly (None: released)."""
+        return self._pin
+
     def set(self, value: int) -> None:
         pin = self._alive()
-        pin.output = 1 if value else 0
-        if pin.config.mode in ("out", "open_drain"):
+        if not pin.write(value) and pin.config.mode in ("out", "open_drain"):
             self._gpio.update(pin.name)
 
     def reconfigure(self, config: LineConfig) -> None:
         pin = self._alive()
         with self._gpio.lock:
+            pin.simple = False
             pin.config = config
             if config.value is not None:
                 pin.output = 1 if config.value else 0
@@ -143,6 +244,7 @@ class SimLine:
         pin, self._pin = self._pin, None
         if pin is not None:
             with self._gpio.lock:
+                pin.simple = False
                 pin.watcher = None
                 pin.claimed = False
                 pin.config = LineConfig()
@@ -155,11 +257,42 @@ class SimGPIO:
     def __init__(self, description: BoardDescription, clock: Clock) -> None:
         self.clock = clock
         self.lock = threading.RLock()
-        self.pins: dict[str, SimPin] = {name: SimPin(self, name) for name in description.pins}
+        default, sizes = _history_sizes(description)
+        self.pins: dict[str, SimPin] = {
+            name: SimPin(self, name, sizes.get(name, default)) for name in description.pins
+        }
         self._nets: dict[str, set[str]] = {name: {name} for name in self.pins}
-        self.history: list[LevelChange] = []
-        self.conflicts: list[Conflict] = []
-        self.recording = True
+        self.conflicts: deque[Conflict] = deque(maxlen=CONFLICTS_KEPT)
+        self._recording = True
+
+    @property
+    def recording(self) -> bool:
+        """Whether level changes are recorded in the pins' histories (settable)."""
+        return self._recording
+
+    @recording.setter
+    def recording(self, on: bool) -> None:
+        with self.lock:
+            self._recording = bool(on)
+            for pin in self.pins.values():
+                pin.ring = pin._ring if on else None
+
+    @property
+    def history(self) -> list[LevelChange]:
+        """Every pin's recorded level changes, in the order they happened."""
+        with self.lock:
+            entries = [
+                (order, time_ns, pin.name, level)
+                for pin in self.pins.values()
+                for time_ns, order, level in list(pin._ring)
+            ]
+        entries.sort()
+        return [LevelChange(time_ns, name, level) for _, time_ns, name, level in entries]
+
+    @property
+    def dropped(self) -> int:
+        """How many recorded changes the pins' histories no longer keep."""
+        return sum(int(pin._ring.dropped) for pin in self.pins.values())
 
     def pin(self, name: str) -> SimPin:
         """The simulated pad of pin ``name``; ``ValueError`` if the board has no such pin."""
@@ -231,6 +364,8 @@ class SimGPIO:
         changed: list[SimPin] = []
         with self.lock:
             net = [self.pins[n] for n in sorted(self._nets[name])]
+            for pin in net:
+                pin.simple = False
             level, conflict = self._resolve(net, net[0].level)
             if conflict is not None and (
                 not self.conflicts or self.conflicts[-1].drivers != conflict.drivers
@@ -241,8 +376,12 @@ class SimGPIO:
                 if pin.level != level:
                     pin.level = level
                     changed.append(pin)
-                    if self.recording:
-                        self.history.append(LevelChange(now, pin.name, level))
+                    ring = pin.ring
+                    if ring is not None:
+                        ring.append(now, level)
+            if len(net) == 1:
+                only = net[0]
+                only.simple = only.config.mode == "out" and only.external is None
         for pin in changed:
             watcher = pin.watcher
             if watcher is not None:
@@ -252,5 +391,30 @@ class SimGPIO:
         """Forget every watcher."""
         with self.lock:
             for pin in self.pins.values():
+                pin.simple = False
                 pin.watcher = None
                 pin.claimed = False
+
+
+def _history_sizes(description: BoardDescription) -> tuple[int, dict[str, int]]:
+    """``[sim] history`` and ``history_pins`` of ``description``: the default ring size and
+    the sizes of named pins. Raises ``BoardDescriptionError`` for a size that isn't an int
+    >= 0 or a pin the board doesn't have."""
+    sim = description.section("sim")
+    where = f"{description.source}: [sim]"
+    default = _size(sim.get("history", DEFAULT_HISTORY), f"{where} history")
+    per_pin = sim.get("history_pins", {})
+    if not isinstance(per_pin, Mapping):
+        raise BoardDescriptionError(f"{where} history_pins must be a table of pin = size")
+    sizes: dict[str, int] = {}
+    for name, size in per_pin.items():
+        if name not in description.pins:
+            raise BoardDescriptionError(f"{where} history_pins: the board has no pin {name!r}")
+        sizes[name] = _size(size, f"{where} history_pins.{name}")
+    return default, sizes
+
+
+def _size(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BoardDescriptionError(f"{where} must be an int >= 0 (changes kept), not {value!r}")
+    return int(value)
