@@ -33,6 +33,12 @@ def test_quick_reference_general_board_control(
     # machine.sleep() and machine.deepsleep(): see the tests below
 
 
+def test_the_module_prints_as_umachine(capsys: pytest.CaptureFixture[str]) -> None:
+    print(machine)
+    assert capsys.readouterr().out == "<module 'umachine'>\n"
+    assert machine.__name__ == "machine"  # imports and pickling still use the real name
+
+
 def test_constants() -> None:
     assert (machine.IDLE, machine.SLEEP, machine.DEEPSLEEP) == (1, 2, 4)
     assert machine.PWRON_RESET == 0

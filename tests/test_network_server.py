@@ -120,9 +120,14 @@ def test_defaults_and_restart(board: SimBoard) -> None:
     _ftp(board, "a", "b").quit()
 
 
-def test_timeout_under_five_seconds_is_ignored(board: SimBoard) -> None:
+def test_timeout_under_five_seconds_is_refused(board: SimBoard) -> None:
+    # serverstask.c servers_set_timeout: below 5 s is a ValueError, from timeout() and init().
     server = Server(timeout=60)
-    server.timeout(4)
+    with pytest.raises(ValueError, match="invalid argument"):
+        server.timeout(4)
+    assert server.timeout() == 60
+    with pytest.raises(ValueError, match="invalid argument"):
+        server.init(timeout=1)
     assert server.timeout() == 60
     server.timeout(5)
     assert server.timeout() == 5

@@ -270,6 +270,8 @@ def test_station_bad_arguments_raise_value_error(home: SimBoard) -> None:
     [
         lambda w: w.init("sta"),
         lambda w: w.init(WLAN.AP, ssid=5),
+        lambda w: w.init(mode=WLAN.AP, ssid=None),  # modwlan.c: None is no string either
+        lambda w: WLAN(mode=WLAN.AP, ssid=None),
         lambda w: w.init(WLAN.AP, auth="open"),
         lambda w: w.mac(5),
         lambda w: w.ifconfig(config=["1.2.3.4", "255.0.0.0", "1.2.3.1", "8.8.8.8"]),

@@ -101,7 +101,6 @@ def test_value_keyword_sets_the_latch_before_the_mode(wipy: SimBoard) -> None:
         {"mode": Pin.OUT, "alt": 3},
         {"mode": Pin.ALT, "alt": 4},  # GP6 has no alternate function 4
         {"mode": Pin.ALT_OPEN_DRAIN, "alt": 99},
-        {"mode": Pin.ALT},  # alt=-1 keeps the current function: GP6 has none yet
     ],
 )
 def test_bad_arguments_raise_value_error(wipy: SimBoard, kwargs: dict[str, int]) -> None:
@@ -132,6 +131,25 @@ def test_alt_mode_uses_alt_list(wipy: SimBoard) -> None:
     p.init(Pin.ALT_OPEN_DRAIN)  # alt=-1 keeps the function
     assert "alt=3" in repr(p)
     assert Pin("GP8").alt_list() == []
+
+
+def test_alt_modes_take_minus_one_and_zero_as_the_firmware_does(wipy: SimBoard) -> None:
+    # pybpin.c: ALT modes accept alt -1..15; -1 keeps the function, 0 is the GPIO function
+    # (printed as -1), other indices must be in the pin's list.
+    p = Pin("GP23", Pin.ALT, Pin.PULL_UP)
+    assert repr(p) == "Pin('GP23', mode=Pin.ALT, pull=Pin.PULL_UP, drive=Pin.MED_POWER, alt=-1)"
+    Pin("GP23", Pin.ALT, Pin.PULL_UP, alt=0)
+    assert "alt=-1" in repr(p)
+    Pin("GP23", Pin.ALT_OPEN_DRAIN, Pin.PULL_UP, alt=-1)
+    assert repr(p).startswith("Pin('GP23', mode=Pin.ALT_OPEN_DRAIN,")
+    p.mode(Pin.ALT)  # the setter validates the mode only
+    assert p.mode() == Pin.ALT
+    for bad in (16, -2, 4):  # out of range, and an index GP23 doesn't have
+        with pytest.raises(ValueError):
+            Pin("GP23", Pin.ALT_OPEN_DRAIN, Pin.PULL_UP, alt=bad)
+    for mode in (Pin.IN, Pin.OUT):  # GPIO modes take no alt but -1
+        with pytest.raises(ValueError):
+            Pin("GP23", mode, Pin.PULL_UP, alt=0)
 
 
 def test_open_drain_needs_a_pull_up_to_go_high(wipy: SimBoard) -> None:
@@ -195,6 +213,32 @@ def test_irq_edges_levels_and_flags(wipy: SimBoard) -> None:
     assert seen == [Pin.IRQ_HIGH_LEVEL]
     irq.enable()  # the level is present when re-enabled: it fires
     assert seen == [Pin.IRQ_HIGH_LEVEL, Pin.IRQ_HIGH_LEVEL]
+
+
+def test_irq_init_reruns_the_pins_irq(wipy: SimBoard) -> None:
+    # mpirq.c: irq.init(...) calls the parent's irq() with the same arguments; the object the
+    # program holds keeps enabling, disabling and reading the flags of the pin's interrupt.
+    seen: list[int] = []
+    p = Pin("GP15", mode=Pin.IN)
+    src = wipy.pin("GP15")
+    irq = p.irq(trigger=Pin.IRQ_RISING, handler=lambda pin: seen.append(irq.flags()))
+    irq.disable()
+    irq.init(trigger=Pin.IRQ_FALLING, handler=lambda pin: seen.append(irq.flags()))
+    src.drive_high()
+    src.drive_low()
+    assert seen == [Pin.IRQ_FALLING]  # the new trigger, enabled again by init()
+    irq.disable()
+    src.drive_high()
+    src.drive_low()
+    assert seen == [Pin.IRQ_FALLING]
+    irq.enable()
+    src.drive_high()
+    src.drive_low()
+    assert seen == [Pin.IRQ_FALLING, Pin.IRQ_FALLING]
+    with pytest.raises(ValueError):
+        irq.init(trigger=123456)
+    with pytest.raises(ValueError):
+        irq.init(trigger=Pin.IRQ_LOW_LEVEL, wake=1789456)
 
 
 def test_irq_handler_error_is_printed_and_not_fatal(

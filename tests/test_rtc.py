@@ -178,6 +178,19 @@ def test_alarm_in_ms_and_alarm_left(wipy: SimBoard) -> None:
     assert wipy.clock.pending() == 0
 
 
+def test_irq_init_reruns_the_rtcs_irq(wipy: SimBoard) -> None:
+    # mpirq.c: irq.init(...) is RTC.irq(...) again, with its checks and its new handler.
+    fired: list[str] = []
+    rtc = RTC()
+    irq = rtc.irq(trigger=RTC.ALARM0, handler=lambda r: fired.append("old"))
+    irq.init(trigger=RTC.ALARM0, handler=lambda r: fired.append("new"))
+    rtc.alarm(time=100)
+    wipy.advance(ms=100)
+    assert fired == ["new"]
+    with pytest.raises(ValueError):
+        irq.init(trigger=10)
+
+
 def test_alarm_positional_id_and_time(wipy: SimBoard) -> None:
     fired: list[Any] = []
     rtc = RTC()

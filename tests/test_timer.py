@@ -174,6 +174,16 @@ def test_timer_repr_and_init(wipy: SimBoard) -> None:
     assert repr(Timer(1)) == "Timer(1, mode=Timer.PWM)"  # Timer(id) alone keeps the settings
 
 
+def test_timer_repr_after_deinit_keeps_the_last_mode(wipy: SimBoard) -> None:
+    # pybtimer.c: deinit() stops the timer but leaves its config, which repr prints.
+    for mode, name in ((Timer.ONE_SHOT, "ONE_SHOT"), (Timer.PERIODIC, "PERIODIC")):
+        tim = Timer(0, mode=mode)
+        tim.deinit()
+        assert repr(tim) == f"Timer(0, mode=Timer.{name})"
+        with pytest.raises(OSError):
+            tim.channel(Timer.A, freq=5)  # still off
+
+
 @pytest.mark.parametrize(
     "args, kwargs",
     [

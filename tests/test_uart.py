@@ -221,12 +221,14 @@ def test_moving_a_role_frees_the_old_pin(wipy: SimBoard) -> None:
     assert Pin.board.GP2.mode() == Pin.IN
 
 
-def test_a_pin_without_the_function_is_left_as_it_is(wipy: SimBoard) -> None:
-    # The firmware finds no alternate function and keeps the pin's configuration.
+def test_a_pin_without_the_function_is_refused(wipy: SimBoard) -> None:
+    # pybpin.c pin_find_af_index: a pin lacking the UART's function is a ValueError.
     Pin("GP5", mode=Pin.OUT)
-    UART(0, pins=("GP1", "GP5"))
-    assert Pin.board.GP5.mode() == Pin.OUT
-    assert Pin.board.GP1.mode() == Pin.ALT
+    with pytest.raises(ValueError, match="invalid argument"):
+        UART(0, pins=("GP1", "GP5"))
+    with pytest.raises(ValueError, match="invalid argument"):
+        UART(0, 9600, parity=UART.ODD, pins=("GP12", "GP7"))  # GP7 has UART0_TX, not RX
+    assert Pin.board.GP5.mode() == Pin.OUT  # nothing was changed
 
 
 # -- deinit ----------------------------------------------------------------------------------
@@ -525,6 +527,24 @@ def test_irq_returns_an_irq_object(wipy: SimBoard) -> None:
     assert irq.flags() == 0
     assert uart.irq(UART.RX_ANY, 7, None) is not irq  # a new one each time
     assert uart.irq() is not None  # trigger defaults to RX_ANY
+
+
+def test_irq_init_reruns_the_uarts_irq(wipy: SimBoard) -> None:
+    # mpirq.c: irq.init(...) is UART.irq(...) again; handler=None leaves the irq handlerless.
+    uart = UART(0)
+    wipy.uart_port(0).loopback()
+    calls: list[int] = []
+    irq = uart.irq(trigger=UART.RX_ANY, handler=lambda u: calls.append(irq.flags()))
+    irq.init(trigger=UART.RX_ANY, handler=None)
+    uart.write(b"123")
+    wipy.advance(ms=5)
+    assert uart.any() == 3 and calls == []
+    irq.init(trigger=UART.RX_ANY, handler=lambda u: calls.append(irq.flags()))
+    uart.write(b"4")
+    wipy.advance(ms=5)
+    assert calls == [UART.RX_ANY]
+    with pytest.raises(ValueError):
+        irq.init(trigger=100)
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,23 @@ def test_rename(wipy: SimBoard) -> None:
     assert (flash / "sub" / "c.txt").read_text() == "a"
 
 
+def test_current_directory_follows_a_rename(wipy: SimBoard) -> None:
+    # FatFs keeps the current directory by directory, so it follows a rename.
+    uos.mkdir("/flash/d")
+    uos.mkdir("/flash/d/inner")
+    uos.mkdir("/flash/dd")
+    uos.chdir("/flash/d/inner")
+    uos.rename("/flash/dd", "/flash/ee")  # a name that merely starts the same: no effect
+    assert uos.getcwd() == "/flash/d/inner"
+    uos.rename("/flash/d", "/flash/e")
+    assert uos.getcwd() == "/flash/e/inner"
+    assert uos.listdir() == []
+    uos.chdir("..")
+    uos.rename("inner", "moved")
+    assert uos.getcwd() == "/flash/e"
+    assert uos.listdir() == ["moved"]
+
+
 def test_stat_is_the_devices_ten_tuple(wipy: SimBoard) -> None:
     flash = flash_of(wipy)
     (flash / "f.bin").write_bytes(b"12345")

@@ -1,7 +1,11 @@
 """``machine``: the WiPy's hardware, on the active board (see ``micropython_compat``).
 
 Importing this module touches no hardware; objects claim their pins and buses when created.
+It prints as the device's module does: ``<module 'umachine'>``.
 """
+
+import sys
+import types
 
 from micropython_compat.resets import (
     DEEPSLEEP_RESET,
@@ -75,3 +79,13 @@ __all__ = [
     "unique_id",
     "wake_reason",
 ]
+
+
+class _MachineModule(types.ModuleType):
+    """The module's type: only its repr differs, the firmware's name for the module."""
+
+    def __repr__(self) -> str:
+        return "<module 'umachine'>"
+
+
+sys.modules[__name__].__class__ = _MachineModule

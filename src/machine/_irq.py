@@ -56,27 +56,43 @@ class Irq:
         self._on_enable = on_enable
         self._flags = 0
         self.enabled = True
+        self._successor: Irq | None = None
         self._runtime = current_runtime()
 
-    def init(self) -> None:
-        """Re-enable the interrupt with its settings."""
-        self.enable()
+    def init(self, *args: Any, **kwargs: Any) -> None:
+        """Run the parent's ``irq()`` again with these arguments, as the firmware does
+        (``pin.irq(...).init(trigger=Pin.IRQ_FALLING, handler=h)``); it raises what that
+        ``irq()`` raises. This object then enables, disables and reads the flags of the new
+        interrupt too (on the device those act on the peripheral); calling it still runs its
+        own handler."""
+        new = self._parent.irq(*args, **kwargs)
+        if isinstance(new, Irq) and new is not self:
+            self._successor = new
+
+    def _current(self) -> Irq:
+        """The interrupt this object controls: itself, or what ``init()`` made of it."""
+        irq = self
+        while irq._successor is not None:
+            irq = irq._successor
+        return irq
 
     def enable(self) -> None:
         """Let the interrupt fire."""
-        self.enabled = True
-        if self._on_enable is not None:
-            self._on_enable(True)
+        irq = self._current()
+        irq.enabled = True
+        if irq._on_enable is not None:
+            irq._on_enable(True)
 
     def disable(self) -> None:
         """Stop the interrupt from firing (settings are kept)."""
-        self.enabled = False
-        if self._on_enable is not None:
-            self._on_enable(False)
+        irq = self._current()
+        irq.enabled = False
+        if irq._on_enable is not None:
+            irq._on_enable(False)
 
     def flags(self) -> int:
         """Inside the handler, the trigger that fired; 0 elsewhere."""
-        return self._flags
+        return self._current()._flags
 
     def __call__(self) -> None:
         """Run the handler now, as if the interrupt had fired (an exception it raises is

@@ -20,6 +20,9 @@ _MISSING: Any = object()
 #: What names a pin: its board name (``'GP2'``) or the ``Pin`` itself.
 PinId = Union[str, "Pin"]
 
+#: The highest alternate-function index the cc3200's pin mux has.
+_MAX_ALT = 15
+
 
 class _Board:
     """``Pin.board``: every pin of the active board, as attributes (``Pin.board.GP25``)."""
@@ -163,17 +166,23 @@ class Pin(PinBase):
         alt: int = -1,
     ) -> None:
         """Configure the pin; omitted settings take their defaults. ``value`` sets the output
-        latch first. Raises ``ValueError`` for a mode, pull, drive or alt the pin doesn't
-        support (an ALT mode takes an ``alt`` index from ``alt_list()``, or -1 to keep the
-        current one)."""
+        latch first. Raises ``ValueError`` for a mode, pull or drive the pin doesn't support,
+        or a bad ``alt``: the GPIO modes take only -1; the ALT modes take -1 (keep the current
+        function), an index from ``alt_list()``, or 0 (on the WiPy the GPIO function itself,
+        shown as -1), as the firmware does."""
         if mode not in Pin._MODES or pull not in Pin._PULLS or drive not in Pin._DRIVES:
             raise bad_argument()
         if not isinstance(alt, int) or isinstance(alt, bool):
             raise bad_argument()
         if mode in (Pin.ALT, Pin.ALT_OPEN_DRAIN):
+            if not -1 <= alt <= _MAX_ALT:
+                raise bad_argument()
+            listed = {index for _, index in self._info.alt if index >= 0}
             if alt == -1:
                 alt = self._alt
-            if alt not in {index for _, index in self._info.alt if index >= 0}:
+            elif alt == 0 and 0 not in listed:
+                alt = -1  # the cc3200's function 0 is the GPIO itself
+            elif alt not in listed:
                 raise bad_argument()
         elif alt != -1:
             raise bad_argument()
@@ -227,8 +236,6 @@ class Pin(PinBase):
         if mode is _MISSING:
             return self._mode
         if mode not in Pin._MODES:
-            raise bad_argument()
-        if mode in (Pin.ALT, Pin.ALT_OPEN_DRAIN) and self._alt < 0:
             raise bad_argument()
         self._configure(mode, self._pull, self._drive, self._alt)
         return None

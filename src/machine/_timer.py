@@ -151,6 +151,7 @@ class Timer:
 
     _id: int
     _mode: int
+    _shown_mode: int
     _width: int
     _runtime: Runtime
     _channels: list[TimerChannel]
@@ -168,6 +169,7 @@ class Timer:
         self: Timer = super().__new__(cls)
         self._id = timer_id
         self._mode = 0  # not initialised
+        self._shown_mode = Timer.PWM  # what repr() says: the last mode set (PWM before any)
         self._width = 16
         self._runtime = runtime
         self._channels = []
@@ -192,10 +194,11 @@ class Timer:
             raise bad_argument()
         self._stop_channels()
         self._mode, self._width = mode, width
+        self._shown_mode = mode
 
     def deinit(self) -> None:
         """Stop the timer: every channel, its interrupts and its PWM output. The timer must be
-        initialised again before ``channel()`` can be used."""
+        initialised again before ``channel()`` can be used; its repr keeps the last mode."""
         self._stop_channels()
         self._mode = 0
 
@@ -280,7 +283,7 @@ class Timer:
         return self._outputs[name]
 
     def __repr__(self) -> str:
-        return f"Timer({self._id}, mode=Timer.{Timer._MODE_NAMES.get(self._mode, 'PWM')})"
+        return f"Timer({self._id}, mode=Timer.{Timer._MODE_NAMES.get(self._shown_mode, 'PWM')})"
 
 
 def _registry(runtime: Runtime) -> dict[int, Timer]:

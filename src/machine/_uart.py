@@ -166,8 +166,9 @@ class UART:
 
         ``bits`` is 5..8, ``parity`` ``None``/``UART.EVEN``/``UART.ODD``, ``stop`` 1 (any
         other number: 2). ``pins`` is ``(TX, RX)`` or ``(TX, RX, RTS, CTS)`` (entries may be
-        ``None``; RTS needs RX, CTS needs TX), ``None`` to leave the pins alone, or omitted for
-        the board's default TX/RX pins. Raises ``ValueError`` for anything else.
+        ``None``; RTS needs RX, CTS needs TX; each pin must have that UART function),
+        ``None`` to leave the pins alone, or omitted for the board's default TX/RX pins.
+        Raises ``ValueError`` for anything else.
         """
         baud = to_int(baudrate)
         nbits = to_int(bits)
@@ -222,12 +223,15 @@ class UART:
                 plan.append((role, None, None))
                 continue
             name = pin_name(entry)
-            plan.append((role, name, alt_index(name, f"UART{self._id}_{_ROLES[role]}")))
+            alt = alt_index(name, f"UART{self._id}_{_ROLES[role]}")
+            if alt is None:  # the firmware's pin_find_af_index: the pin can't carry the role
+                raise bad_argument()
+            plan.append((role, name, alt))
         return plan
 
     def _assign_pins(self, plan: _Assignment) -> None:
         """Give each role its pin, as the firmware does: the pin that carried the role before
-        goes back to a GPIO input; a pin without the function is left as it is. (The firmware
+        goes back to a GPIO input. (The firmware
         leaves the pin's mode reading ``Pin.IN`` with the UART's ``alt``; here it reads
         ``Pin.ALT``, the mode ``Pin`` accepts an ``alt`` with.)"""
         for role, name, alt in plan:

@@ -198,8 +198,12 @@ class FileSystem:
         _host_call(_os["rmdir"], self._changeable(path))
 
     def rename(self, old: Any, new: Any) -> None:
-        """Rename a file or directory (both paths in mounted directories)."""
+        """Rename a file or directory (both paths in mounted directories). A current directory
+        in what was renamed follows it, as FatFs keeps it by directory, not by path."""
         _host_call(_os["rename"], self._changeable(old), self._changeable(new))
+        before, after = self.abspath(old), self.abspath(new)
+        if self._cwd == before or self._cwd.startswith(before + "/"):
+            self._cwd = after + self._cwd[len(before) :]
 
     def stat(self, path: Any) -> os.stat_result:
         """``os.stat`` of a device path (``/`` reads as the ``/flash`` directory)."""

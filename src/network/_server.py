@@ -37,7 +37,7 @@ from typing import Any, Callable
 
 from micropython_compat import filesystem
 from micropython_compat.board import current_runtime
-from micropython_compat.errors import device_error
+from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, ServerBinding
 from micropython_compat.repl import EOF, Repl, SocketConsole, banner
 from micropython_compat.resets import forward_to_main_thread
@@ -120,7 +120,8 @@ class Server:
         """Set the login (default ``('micro', 'python')``; each at most 32 characters, the
         rest is dropped) and the timeout in seconds (default 300), and start the servers if
         they aren't running. Raises ``TypeError`` for a login that isn't a tuple/list of two
-        strings (``ValueError`` for another length) or a timeout that isn't an int."""
+        strings (``ValueError`` for another length) or a timeout that isn't an int,
+        ``ValueError`` for a timeout under 5 seconds."""
         user, password = DEFAULT_LOGIN
         if login is not None:
             if not isinstance(login, (tuple, list)):
@@ -146,7 +147,7 @@ class Server:
 
     def timeout(self, timeout_in_seconds: Any = _MISSING) -> int | None:
         """Get the session timeout in seconds, or set it. As on the device, a value under
-        5 seconds is ignored (the timeout stays as it was); ``TypeError`` for a non-int."""
+        5 seconds raises ``ValueError``; ``TypeError`` for a non-int."""
         if timeout_in_seconds is _MISSING:
             return self._settings.timeout_s
         self._set_timeout(_to_int(timeout_in_seconds))
@@ -157,13 +158,14 @@ class Server:
         return self._telnet is not None
 
     def _set_timeout(self, seconds: int) -> None:
-        if seconds >= MIN_TIMEOUT_S:
-            self._settings.timeout_s = seconds
-            telnet, ftp = self._telnet, self._ftp
-            if telnet is not None:
-                telnet.timeout_changed()
-            if ftp is not None:
-                ftp.set_timeout(seconds)
+        if seconds < MIN_TIMEOUT_S:  # serverstask.c servers_set_timeout
+            raise bad_argument()
+        self._settings.timeout_s = seconds
+        telnet, ftp = self._telnet, self._ftp
+        if telnet is not None:
+            telnet.timeout_changed()
+        if ftp is not None:
+            ftp.set_timeout(seconds)
 
     def _start(self) -> None:
         with self._lock:

@@ -118,19 +118,20 @@ class WLAN:
         self,
         mode: Any = STA,
         *,
-        ssid: Any = None,
+        ssid: Any = _MISSING,
         auth: Any = None,
         channel: Any = 1,
         antenna: Any = INT_ANT,
     ) -> None:
         """Configure the network processor (this drops any connection).
 
-        ``mode`` is ``WLAN.STA`` or ``WLAN.AP``; ``ssid`` (at most 32 characters, ``None``:
+        ``mode`` is ``WLAN.STA`` or ``WLAN.AP``; ``ssid`` (at most 32 characters; omitted:
         keep the current one), ``auth`` (``None`` for an open network, or ``(sec, key)``),
         ``channel`` (1-11) apply to the access point; ``antenna`` is ``WLAN.INT_ANT`` or
-        ``WLAN.EXT_ANT``. Raises ``ValueError`` for anything else."""
+        ``WLAN.EXT_ANT``. Raises ``ValueError`` for anything else, ``TypeError`` for an
+        ``ssid`` that is not a string (``None`` included, as in the firmware)."""
         mode = _check_mode(mode)
-        if ssid is not None:
+        if ssid is not _MISSING:
             ssid = _check_ssid(ssid)
         sec, key = _check_auth(auth)
         channel = _check_channel(channel)
@@ -138,7 +139,7 @@ class WLAN:
         self._antenna = antenna
         self._mode = mode
         if mode == WLAN.AP:
-            if ssid is not None:
+            if ssid is not _MISSING:
                 self._ssid = ssid
             self._sec, self._key, self._channel = sec, key, channel
         self._restart()
