@@ -417,3 +417,17 @@ def test_release_closes_the_bus(wipy: SimBoard) -> None:
     assert not _bus(wipy).closed
     micropython_compat.release_board()
     assert _bus(wipy).closed
+
+
+def test_board_file_spi_loopback_and_wired_loop(tmp_path) -> None:
+    path = tmp_path / "bench.toml"
+    path.write_text('extends = "wipy"\n[sim]\nspi_loopback = [0]\n', encoding="utf-8")
+    micropython_compat.use_board(path, clock="virtual")
+    assert SPI(0, SPI.MASTER, pins=("GP14", "GP16", "GP15")).read(2, write=0x33) == b"33"
+    path.write_text('extends = "wipy"\n[sim]\nwires = [["GP16", "GP30"]]\n', encoding="utf-8")
+    micropython_compat.use_board(path, clock="virtual")
+    spi = SPI(0, SPI.MASTER)  # default pins: MOSI GP16, MISO GP30, wired together
+    assert spi.read(2, write=0x33) == b"33"
+    spi.init(pins=("GP14", "GP16", "GP15"))  # MISO moved off the wire
+    assert spi.read(2, write=0x33) == b"\xff\xff"
+    micropython_compat.release_board()

@@ -20,6 +20,7 @@ __all__ = [
     "buffer_bytes",
     "buffer_to_fill",
     "bytes_to_send",
+    "free_function",
     "pin_name",
     "to_int",
     "writable_buffer",
@@ -80,7 +81,8 @@ def alt_index(name: str, function: str) -> int | None:
 
 
 def assign_pins(kind: str, bus_id: int, pins: Any, functions: Sequence[str]) -> None:
-    """Put ``pins`` in the alternate functions ``{KIND}{id}_{function}`` with the pull-up on.
+    """Put ``pins`` in the alternate functions ``{KIND}{id}_{function}`` with the pull-up on;
+    pins that carried those functions before go back to GPIO inputs (``pins=None`` aside).
 
     ``pins`` is a sequence of ``len(functions)`` pin names or ``Pin`` objects, ``None`` (leave
     the pins alone) or ``DEFAULT_PINS`` (the board's defaults for the bus; a ``None`` there
@@ -109,5 +111,16 @@ def assign_pins(kind: str, bus_id: int, pins: Any, functions: Sequence[str]) -> 
         if alt is None:
             raise bad_argument()
         claims.append((name, alt))
+    for function in functions:
+        free_function(f"{kind.upper()}{bus_id}_{function}")
     for name, alt in claims:
         Pin(name, Pin.ALT, Pin.PULL_UP, alt=alt)
+
+
+def free_function(function: str) -> None:
+    """Put every pin that carries ``function`` (``'SPI0_MISO'``) back to a plain GPIO input,
+    as the firmware's ``pin_free_af_from_pins`` does before a bus takes its pins."""
+    pins: dict[str, Pin] = current_runtime().state("machine.Pin", dict)
+    for name, pin in list(pins.items()):
+        if pin.mode() in (Pin.ALT, Pin.ALT_OPEN_DRAIN) and pin._alt == alt_index(name, function):
+            pin.init(Pin.IN)

@@ -1,10 +1,11 @@
 """Which board is active, and how it was chosen.
 
 Order: ``use_board(...)`` > the environment variable ``MICROPYTHON_COMPAT_BOARD`` (``sim``,
-``linux``, or the path of a board description file) > automatic: ``linux`` where
-``/dev/gpiochip*`` exists, else ``sim``. Choosing ``sim`` on a machine that has GPIO chips
-without being asked to warns (``BoardChoiceWarning``). A board that can't load raises
-``BoardUnavailable`` naming the cause and the fix; it never falls back to another board.
+``linux``, a built-in description's name, or the path of a board description file) >
+automatic: ``linux`` where ``/dev/gpiochip*`` exists, else ``sim``. Choosing ``sim`` on a
+machine that has GPIO chips without being asked to warns (``BoardChoiceWarning``). A board
+that can't load raises ``BoardUnavailable`` naming the cause and the fix; it never falls back
+to another board.
 
 Backends are found by name: ``sim`` and ``linux`` are built in, and packages may add more through
 the ``micropython_compat.backends`` entry point group (``name = "module:factory"``). A factory is
@@ -91,27 +92,39 @@ def _factory(backend: str) -> Callable[..., Board]:
 
 
 def _is_backend_name(spec: str) -> bool:
-    return spec in _BUILTIN_BACKENDS or (not spec.endswith(".toml") and os.sep not in spec)
+    if spec in _BUILTIN_BACKENDS:
+        return True
+    if spec in _description.builtin_names():
+        return False
+    return not spec.endswith(".toml") and os.sep not in spec
+
+
+def _description_of(spec: str) -> _description.BoardDescription:
+    """A built-in description by name (``wipy-test-rig``), else a description file."""
+    if spec in _description.builtin_names():
+        return _description.load_builtin(spec)
+    return _description.load(Path(spec))
 
 
 def backend_of(spec: str) -> str:
-    """The backend that ``spec`` (a backend name or a description file path) loads with.
+    """The backend that ``spec`` (a backend name, a built-in description's name or a
+    description file path) loads with.
 
     Raises ``BoardDescriptionError`` for a description file that can't be read.
     """
     if _is_backend_name(spec):
         return spec
-    return str(_description.load(Path(spec)).raw.get("board", {}).get("backend", "sim"))
+    return str(_description_of(spec).raw.get("board", {}).get("backend", "sim"))
 
 
 def _load(spec: str, **options: Any) -> Board:
-    """Build a board from ``sim``, ``linux``, a backend name or a description file path."""
+    """Build a board from ``sim``, ``linux``, a backend name, a built-in description's name
+    or a description file path."""
     if _is_backend_name(spec):
         desc_name = _DEFAULT_DESCRIPTION.get(spec, "wipy")
         desc = None if spec == "linux" else _description.load_builtin(desc_name)
         return _factory(spec)(desc, **options)
-    path = Path(spec)
-    desc = _description.load(path)
+    desc = _description_of(spec)
     backend = str(desc.raw.get("board", {}).get("backend", "sim"))
     return _factory(backend)(desc, **options)
 
@@ -143,7 +156,8 @@ def _choose(spec: BoardSpec, options: dict[str, Any]) -> tuple[Board, str]:
 def use_board(spec: BoardSpec = None, **options: Any) -> Board:
     """Make a board the active one and return it, releasing the previous board.
 
-    ``spec`` is ``'sim'``, ``'linux'``, a description file path, a ready ``hal.Board``, or
+    ``spec`` is ``'sim'``, ``'linux'``, a built-in description's name (``'wipy-test-rig'``),
+    a description file path, a ready ``hal.Board``, or
     ``None`` to choose as described in this module's docstring. ``options`` go to the
     backend (the sim board takes ``clock='virtual'|'real'`` and ``flash=DIR``).
     Raises ``BoardUnavailable`` or ``BoardDescriptionError``.

@@ -1,8 +1,8 @@
 """The ``micropython-compat`` command.
 
-    micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
+    micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|NAME|sim|linux] [--virtual-clock]
                            [--max-resets N] [--record] [SCRIPT]
-    micropython-compat repl [--flash DIR] [--sd DIR] [--board FILE|sim|linux] [--virtual-clock]
+    micropython-compat repl [--flash DIR] [--sd DIR] [--board FILE|NAME|sim|linux] [--virtual-clock]
                             [--uart N | --pty]
     micropython-compat boards
     micropython-compat --version
@@ -105,9 +105,9 @@ def _add_board_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sd", metavar="DIR", help="host folder behind /sd")
     command.add_argument(
         "--board",
-        metavar="FILE|sim|linux",
-        help="the board: 'sim', 'linux' or a board description file (default: chosen as "
-        "'micropython-compat boards' shows)",
+        metavar="FILE|NAME|sim|linux",
+        help="the board: 'sim', 'linux', a built-in description's name (e.g. wipy-test-rig) "
+        "or a board description file (default: chosen as 'micropython-compat boards' shows)",
     )
     command.add_argument(
         "--virtual-clock",

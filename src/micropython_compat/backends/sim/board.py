@@ -5,14 +5,15 @@ loopbacks and cross-connections, devices on the buses, ADC inputs, and which clo
 
     [sim]
     clock = "virtual"            # or "real" (the default)
-    wires = [["GP1", "GP2"]]
-    uart_loopback = [1]          # UART1's TX feeds its own RX
-    uart_cross = [[0, 1]]        # UART0 and UART1 wired TX->RX both ways
+    wires = [["GP1", "GP2"]]     # also carry UART and SPI data between the pins' functions
+    uart_loopback = [1]          # UART1's TX feeds its own RX, whatever its pins
+    uart_cross = [[0, 1]]        # UART0 and UART1 joined TX->RX both ways, whatever their pins
+    spi_loopback = [0]           # SPI0's MOSI feeds its MISO, whatever its pins
     adc = { "1" = 2048 }         # channel -> fixed raw reading
     [[sim.i2c]]                  # a device on I2C bus 0
     bus = 0
     addr = 0x50
-    model = "eeprom"             # see backends/sim/i2c_devices.py for models and options
+    model = "eeprom"             # "registers", "eeprom", "mpu9150": backends/sim/i2c_devices.py
     size = 4096
 
 ``wlan`` (access points in range) and ``server`` (telnet/FTP ports) are described in
@@ -37,6 +38,7 @@ from .i2c_devices import device_from_description
 from .network import SimNetwork
 from .pwm import SimPWM
 from .rtc import SimRTC
+from .signals import Signals
 from .spi import SimSPIBus
 from .uart import SimUART
 from .watchdog import SimWatchdog
@@ -73,10 +75,15 @@ class SimBoard:
             flash=self._dir(flash if flash is not None else _storage(self.description, "flash")),
             sd=self._dir(sd if sd is not None else _storage(self.description, "sd")),
         )
+        self.signals = Signals(self.gpio, self.description)
         self._i2c: dict[int, SimI2CBus] = {i: SimI2CBus(i) for i in self.description.bus_ids("i2c")}
-        self._spi: dict[int, SimSPIBus] = {i: SimSPIBus(i) for i in self.description.bus_ids("spi")}
+        self._spi: dict[int, SimSPIBus] = {
+            i: SimSPIBus(i, wired_loop=self._spi_wired_loop)
+            for i in self.description.bus_ids("spi")
+        }
         self._uart: dict[int, SimUART] = {
-            i: SimUART(i, self.clock) for i in self.description.bus_ids("uart")
+            i: SimUART(i, self.clock, route=self._uart_receivers)
+            for i in self.description.bus_ids("uart")
         }
         self.adc_block = SimADC(self.description.adc_bits, self.clock)
         self._pwm: dict[tuple[int, str], SimPWM] = {}
@@ -102,6 +109,8 @@ class SimBoard:
                 self.wire(*pins)
             for port in sim.get("uart_loopback", ()):
                 self.uart_port(int(port)).loopback()
+            for bus in sim.get("spi_loopback", ()):
+                self.spi_bus(int(bus)).loopback()
             for a, b in sim.get("uart_cross", ()):
                 self.uart_port(int(a)).connect(self.uart_port(int(b)))
             for channel, value in sim.get("adc", {}).items():
@@ -113,6 +122,16 @@ class SimBoard:
                 )
         except (KeyError, TypeError, ValueError) as exc:
             raise BoardDescriptionError(f"{src}: [sim]: {exc}") from None
+
+    # -- signals over wires ------------------------------------------------------------------
+    def _uart_receivers(self, port_id: int) -> list[SimUART]:
+        """The UARTs whose RX pin the wires join to UART ``port_id``'s TX pin."""
+        reached = self.signals.reached(f"UART{port_id}_TX")
+        return [port for i, port in self._uart.items() if f"UART{i}_RX" in reached]
+
+    def _spi_wired_loop(self, bus_id: int) -> bool:
+        """Whether a wire joins SPI ``bus_id``'s MOSI pin to its MISO pin."""
+        return f"SPI{bus_id}_MISO" in self.signals.reached(f"SPI{bus_id}_MOSI")
 
     # -- hal.Board ---------------------------------------------------------------------------
     def i2c(self, bus_id: int) -> SimI2CBus:

@@ -4,6 +4,8 @@ Models (attach with ``board.i2c_bus(0).attach(addr, model)``):
 
 * ``RegisterFile``: a register/memory file with 8- or 16-bit register addresses (sent MSB
   first), auto-increment that wraps at the end, and optional read-only registers.
+* ``MPU9150``: an MPU-9150 motion sensor's registers with their reset values and its
+  DEVICE_RESET (the sensor MicroPython's own WiPy I2C test talks to).
 * ``EEPROM``: a 24Cxx serial EEPROM (24C01 .. 24C512): page writes that wrap inside the page
   and take effect at the stop, sequential reads across the whole memory, 8-bit word addresses
   (plus block bits in the device address, so a 24C04/08/16 answers on 2/4/8 addresses) up to
@@ -18,7 +20,7 @@ A description adds them with ``[[sim.i2c]]`` tables::
     [[sim.i2c]]
     bus = 0                  # optional, 0 by default
     addr = 0x50
-    model = "eeprom"         # or "registers"
+    model = "eeprom"         # or "registers", "mpu9150"
     part = "24C32"           # or size = 4096; page_size, addrsize, write_cycle_ms, fill
 """
 
@@ -29,7 +31,15 @@ from typing import Any
 
 from ...hal import Clock
 
-__all__ = ["EEPROM", "EEPROM_PARTS", "I2CTarget", "RegisterFile", "device_from_description"]
+__all__ = [
+    "EEPROM",
+    "EEPROM_PARTS",
+    "MPU9150",
+    "I2CTarget",
+    "RegisterFile",
+    "device_from_description",
+    "model_names",
+]
 
 #: 24Cxx parts: name -> (size in bytes, page size in bytes).
 EEPROM_PARTS: dict[str, tuple[int, int]] = {
@@ -259,16 +269,69 @@ class EEPROM(I2CTarget):
             self._busy_until_ns = self.clock.now_ns() + int(self.write_cycle_ms * 1_000_000)
 
 
-_MODELS: dict[str, type[I2CTarget]] = {"registers": RegisterFile, "eeprom": EEPROM}
+class MPU9150(RegisterFile):
+    """An InvenSense MPU-9150 motion sensor's register map (address 0x68, or 0x69 with AD0
+    high), as far as a program sees it over I2C without sampling: 128 registers, all 0 at
+    power-up but PWR_MGMT_1 (107) = 0x40 (asleep) and WHO_AM_I (117) = 0x68 (read-only).
+    Writing DEVICE_RESET (bit 7 of register 107) restores those reset values; the bit reads
+    back as 0. ``values`` presets registers at power-up (sensor readings, say): a reset clears
+    them like the rest.
+    """
+
+    PWR_MGMT_1 = 107
+    WHO_AM_I = 117
+    DEVICE_RESET = 0x80
+    RESET_VALUES: Mapping[int, int] = {PWR_MGMT_1: 0x40, WHO_AM_I: 0x68}
+
+    def __init__(
+        self,
+        *,
+        values: Mapping[Any, int] | None = None,
+        nack_address: bool = False,
+        nack_after: int | None = None,
+    ) -> None:
+        super().__init__(
+            128,
+            read_only=(self.WHO_AM_I,),
+            values={**self.RESET_VALUES, **(values or {})},
+            nack_address=nack_address,
+            nack_after=nack_after,
+        )
+
+    def reset(self) -> None:
+        """What DEVICE_RESET does: every register back to its reset value."""
+        self.regs[:] = bytes(self.size)
+        for reg, value in self.RESET_VALUES.items():
+            self.regs[reg] = value
+
+    def _store(self, byte: int) -> None:
+        if self.pointer == self.PWR_MGMT_1 and byte & self.DEVICE_RESET:
+            self.reset()
+            self.pointer += 1
+            return
+        super()._store(byte)
+
+
+_MODELS: dict[str, type[I2CTarget]] = {
+    "registers": RegisterFile,
+    "eeprom": EEPROM,
+    "mpu9150": MPU9150,
+}
+
+
+def model_names() -> list[str]:
+    """The names a ``[[sim.i2c]]`` table's ``model`` may take."""
+    return list(_MODELS)
 
 
 def device_from_description(options: Mapping[str, Any], clock: Clock | None = None) -> I2CTarget:
     """Build a model from a ``[[sim.i2c]]`` table (without its ``bus``/``addr`` keys).
 
-    ``model`` is ``"registers"`` (options: ``size``, ``addrsize``, ``read_only``, ``values``)
-    or ``"eeprom"`` (``size`` or ``part``, ``page_size``, ``addrsize``, ``write_cycle_ms``,
-    ``fill``); both take ``nack_address`` and ``nack_after``. ``clock`` is given to an EEPROM
-    for its write cycle. Raises ``ValueError`` for an unknown model or option.
+    ``model`` is ``"registers"`` (options: ``size``, ``addrsize``, ``read_only``, ``values``),
+    ``"eeprom"`` (``size`` or ``part``, ``page_size``, ``addrsize``, ``write_cycle_ms``,
+    ``fill``) or ``"mpu9150"`` (``values``); all take ``nack_address`` and ``nack_after``.
+    ``clock`` is given to an EEPROM for its write cycle. Raises ``ValueError`` for an
+    unknown model or option.
     """
     settings = dict(options)
     model = settings.pop("model", None)

@@ -7,6 +7,9 @@ significant bit first (``firstbit_msb``), so what travels on the wire, and what 
 and ``log`` see, is *wire order*: each word big-endian. With 8-bit words both orders are the
 same. Example: ``SPI(0, bits=16).write(b'\\x34\\x12')`` puts ``12 34`` on the wire.
 
+On a board, a wire from the pin carrying the bus's MOSI function to the pin carrying its MISO
+function loops it back too (``backends/sim/signals.py``); a loopback wins over a device.
+
 With nothing attached and no loopback, MISO reads ``0xFF``: the WiPy configures its SPI pins
 with the pull-up on (PIN_TYPE_STD_PU), so an undriven MISO line reads high.
 
@@ -69,8 +72,9 @@ class SimSPIBus:
     #: What an undriven MISO reads (the WiPy's SPI pins have the pull-up on).
     IDLE_MISO = 0xFF
 
-    def __init__(self, bus_id: int) -> None:
+    def __init__(self, bus_id: int, *, wired_loop: Callable[[int], bool] | None = None) -> None:
         self.bus_id = bus_id
+        self._wired_loop = wired_loop
         self.config = SPIConfig()
         self.configured = False
         self.closed = False
@@ -133,7 +137,7 @@ class SimSPIBus:
 
     # -- internals ---------------------------------------------------------------------------
     def _respond(self, tx: bytes, config: SPIConfig) -> bytes:
-        if self.looped:
+        if self.looped or (self._wired_loop is not None and self._wired_loop(self.bus_id)):
             return tx
         device = self.device
         if device is None:

@@ -6,7 +6,11 @@ A ``SimUART`` is one of the board's serial ports. The program drives it through 
 * ``feed(b'...')`` puts bytes on the RX line, at once or ``paced=True`` at the configured baud
   rate on the board clock (one character per frame time);
 * ``sent()`` / ``take_sent()`` return what the program wrote; ``breaks`` records ``sendbreak()``;
-* ``loopback()`` wires TX to the port's own RX; ``connect(other)`` crosses two ports;
+* ``loopback()`` wires TX to the port's own RX; ``connect(other)`` crosses two ports,
+  whatever pins they use;
+* on a board, what is written also follows the pins and wires the program configured: it
+  reaches every UART whose RX function a pin carries on a net with the pin carrying this
+  port's TX function (``backends/sim/signals.py``); a port without a TX pin sends nowhere;
 * ``bridge_pty()`` opens a pseudo terminal whose other side a terminal program (``screen``,
   pyserial) can open: what the program writes comes out there, what is typed there arrives on RX.
 
@@ -24,7 +28,7 @@ import os
 import select
 import threading
 import tty
-from typing import Union
+from typing import Callable, Union
 
 from ...clocks import VirtualClock
 from ...hal import Cancellable, Clock, ReceiveCallback
@@ -54,8 +58,16 @@ class SimUART:
     ``parity`` (``None``, 0 even, 1 odd) and ``stop``.
     """
 
-    def __init__(self, port_id: int, clock: Clock, rx_buffer_size: int = RX_BUFFER_SIZE) -> None:
+    def __init__(
+        self,
+        port_id: int,
+        clock: Clock,
+        rx_buffer_size: int = RX_BUFFER_SIZE,
+        *,
+        route: Callable[[int], list[SimUART]] | None = None,
+    ) -> None:
         self.port_id = port_id
+        self._route = route
         self.clock = clock
         self.rx_buffer_size = rx_buffer_size
         self.baudrate = 9600
@@ -132,17 +144,26 @@ class SimUART:
             clock.sleep_until_ns(deadline)
 
     def write(self, data: bytes) -> int:
-        """Send ``data``: it is recorded, and delivered to a connected port and pty bridges."""
+        """Send ``data``: it is recorded, and delivered to the ports it reaches (a connected
+        port, and those the pins and wires lead to) and to pty bridges."""
         data = bytes(data)
         with self._lock:
             self._sent += data
-            peer = self._peer
             bridges = list(self._bridges)
-        if peer is not None:
-            peer._receive(data)
+        for receiver in self._receivers():
+            receiver._receive(data)
         for bridge in bridges:
             bridge.send(data)
         return len(data)
+
+    def _receivers(self) -> list[SimUART]:
+        """The ports this one's TX reaches now, each once: its peer, then the wired ones."""
+        with self._lock:
+            peer = self._peer
+        found = [] if peer is None else [peer]
+        if self._route is not None:
+            found += [port for port in self._route(self.port_id) if port not in found]
+        return found
 
     def waiting(self) -> int:
         """How many received bytes wait to be read."""
@@ -150,15 +171,14 @@ class SimUART:
             return len(self._rx)
 
     def send_break(self) -> None:
-        """Hold TX low for two frames on the board clock; a connected port receives a NUL
+        """Hold TX low for two frames on the board clock; each port it reaches receives a NUL
         (as a UART reads a break). The time is recorded in ``breaks``."""
         start = self.clock.now_ns()
         with self._lock:
             self.breaks.append(start)
-            peer = self._peer
         self.clock.sleep_until_ns(start + -(-_BREAK_BITS * 1_000_000_000 // self.baudrate))
-        if peer is not None:
-            peer._receive(b"\x00")
+        for receiver in self._receivers():
+            receiver._receive(b"\x00")
 
     def fileno(self) -> int:
         """The read end of a pipe that polls readable while bytes are waiting.
