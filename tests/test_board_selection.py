@@ -76,11 +76,11 @@ def test_use_board_releases_the_previous_board() -> None:
     ("text", "message"),
     [
         ("[board\n", "not valid TOML"),
-        ("[pins.GP0]\n", "needs a 'name'"),
+        ("[pins.GP0]\n", "board.name: missing"),
         ('[board]\nname="x"\n[adc]\nchannels = { "0" = "GP99" }\n', "unknown pin 'GP99'"),
-        ('[board]\nname="x"\n[pwm]\n"9C" = { pin = "GP1" }\n', "not like '0A'"),
-        ('extends = "nonesuch"\n', "no built-in board description 'nonesuch'"),
-        ('extends = "wipy"\n[sim]\nclock = "sundial"\n', "clock must be"),
+        ('[board]\nname="x"\n[pwm]\n"9C" = { pin = "GP1" }\n', "pwm.9C: the key should be"),
+        ('extends = "nonesuch"\n', "extends: expected a built-in description's name"),
+        ('extends = "wipy"\n[sim]\nclock = "sundial"\n', 'sim.clock: expected "virtual" or'),
         ('extends = "wipy"\n[sim]\nwires = [["GP1", "GP99"]]\n', "GP99"),
     ],
 )

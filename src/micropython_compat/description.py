@@ -4,11 +4,18 @@ A description names the board's pins with their alternate functions, its buses a
 pins, ADC channels, PWM outputs, and a free-form section per backend (``[sim]``, ``[linux]``)
 that only that backend reads. A file may start from another with ``extends = "wipy"`` (a built-in
 description) or ``extends = "path/to/other.toml"``; its own tables then replace or extend the
-base's, key by key. See ``docs/board-files.md`` for the schema.
+base's, key by key. See ``docs/board-files.md`` for the tables.
+
+Every file, built-in ones included, is checked against one declared schema
+(``boards/schema.json``, JSON Schema 2020-12, checked with the ``jsonschema`` library) before
+anything reads it: a malformed file raises ``BoardDescriptionError`` naming the file, the key
+path and what was expected (an unknown key with the nearest known one).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import _schema
 from .errors import BoardDescriptionError
 
 if sys.version_info >= (3, 11):
@@ -64,6 +72,31 @@ class BoardDescription:
         table = self.raw.get(kind, {})
         return sorted(int(k) for k in table) if isinstance(table, dict) else []
 
+    def storage_folder(self, key: str) -> Path | None:
+        """The host folder ``[storage] key`` (``'flash'``, ``'sd'``) names, made if missing
+        (never its parents); ``None`` when the description names none.
+
+        Raises ``BoardDescriptionError`` when the folder's parent doesn't exist or the path
+        is not a folder.
+        """
+        value = self.section("storage").get(key)
+        if value is None:
+            return None
+        folder = Path(str(value)).expanduser()
+        where = f"{self.source}: storage.{key}"
+        if not folder.parent.is_dir():
+            raise BoardDescriptionError(
+                f"{where}: {folder} can't be made: its parent folder {folder.parent} does not "
+                "exist (only the named folder itself is ever created)"
+            )
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise BoardDescriptionError(f"{where}: {folder}: {exc.strerror}") from None
+        if not folder.is_dir():
+            raise BoardDescriptionError(f"{where}: {folder} is not a folder")
+        return folder.resolve()
+
     def bus(self, kind: str, bus_id: int) -> Mapping[str, Any]:
         """Return the ``[kind.bus_id]`` table; ``ValueError`` if the board has no such bus."""
         table = self.raw.get(kind, {})
@@ -80,13 +113,18 @@ def builtin_names() -> list[str]:
 
 
 def _read_builtin(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_checked_builtin(name))
+
+
+@functools.cache
+def _checked_builtin(name: str) -> dict[str, Any]:
+    """A built-in description's tables, checked once (callers get a copy)."""
     path = resources.files("micropython_compat.boards").joinpath(f"{name}.toml")
     if not path.is_file():
         raise BoardDescriptionError(
             f"no built-in board description {name!r}; built-in ones: {', '.join(builtin_names())}"
         )
-    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    return data
+    return _checked(path.read_bytes(), f"<built-in {name}>", None)
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,34 +137,67 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolve(data: dict[str, Any], origin: Path | None, depth: int = 0) -> dict[str, Any]:
+def _resolve(
+    data: dict[str, Any], origin: Path | None, source: str, depth: int = 0
+) -> dict[str, Any]:
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if depth > 8:
-        raise BoardDescriptionError("board descriptions extend each other in a loop")
-    if not isinstance(parent, str):
-        raise BoardDescriptionError("'extends' must be a string: a built-in name or a path")
+        raise BoardDescriptionError(f"{source}: extends: descriptions extend each other in a loop")
     candidate = Path(parent)
     if origin is not None and not candidate.is_absolute():
         candidate = origin.parent / candidate
-    if parent.endswith(".toml"):
-        base = _read_file(candidate)
-        base = _resolve(base, candidate, depth + 1)
+    if parent.endswith(".toml") or "/" in parent or candidate.is_dir():
+        data_of_base = _read_file(candidate, f"{source}: extends")
+        base = _resolve(data_of_base, candidate, str(candidate), depth + 1)
     else:
-        base = _resolve(_read_builtin(parent), None, depth + 1)
+        if parent not in builtin_names():
+            raise BoardDescriptionError(
+                f"{source}: extends: expected a built-in description's name "
+                f"({', '.join(builtin_names())}) or a path to a .toml file, got {parent!r}"
+            )
+        base = _resolve(_read_builtin(parent), None, f"<built-in {parent}>", depth + 1)
     return _merge(base, data)
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: Path, where: str | None = None) -> dict[str, Any]:
+    """Read and check one description file; ``where`` says who named it (an ``extends``)."""
+    named = f"{where}: " if where else ""
+    if path.is_dir():
+        raise BoardDescriptionError(f"{named}{path} is a directory, not a board description file")
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise BoardDescriptionError(f"board description {path} does not exist") from None
+        raise BoardDescriptionError(f"{named}board description {path} does not exist") from None
+    except OSError as exc:
+        raise BoardDescriptionError(f"{named}board description {path}: {exc.strerror}") from None
+    return _checked(raw, str(path), path)
+
+
+def _checked(raw: bytes, source: str, path: Path | None) -> dict[str, Any]:
+    """Parse TOML bytes and check them against the schema; storage paths relative to the
+    file become absolute (relative to its folder)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BoardDescriptionError(
+            f"{source}: is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BoardDescriptionError(f"board description {path} is not valid TOML: {exc}") from None
+        raise BoardDescriptionError(f"{source}: is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise BoardDescriptionError(f"{source}: is nested too deeply to read") from None
+    _schema.check(data, source)
+    storage = data.get("storage")
+    if path is not None and isinstance(storage, dict):
+        for key, value in storage.items():
+            folder = Path(value).expanduser()
+            if not folder.is_absolute():
+                storage[key] = str(path.parent / folder)
+    return data
 
 
 def _pin(name: str, entry: Mapping[str, Any], source: str) -> PinInfo:
@@ -146,8 +217,10 @@ def _pin(name: str, entry: Mapping[str, Any], source: str) -> PinInfo:
 
 def _parse(data: Mapping[str, Any], source: str) -> BoardDescription:
     board = data.get("board", {})
-    if not isinstance(board, dict) or "name" not in board:
-        raise BoardDescriptionError(f"{source}: the [board] table needs a 'name'")
+    if "name" not in board:
+        raise BoardDescriptionError(
+            f"{source}: board.name: missing (a description, or one it extends, names the board)"
+        )
     pins = {name: _pin(name, entry, source) for name, entry in data.get("pins", {}).items()}
     adc = data.get("adc", {})
     adc_channels = {int(k): str(v) for k, v in adc.get("channels", {}).items()}
@@ -186,10 +259,11 @@ def load(path: str | Path) -> BoardDescription:
     Raises ``BoardDescriptionError`` naming the file and the problem.
     """
     path = Path(path)
-    data = _resolve(_read_file(path), path)
+    data = _resolve(_read_file(path), path, str(path))
     return _parse(data, str(path))
 
 
 def load_builtin(name: str) -> BoardDescription:
     """Load a built-in description by name (``'wipy'``)."""
-    return _parse(_resolve(_read_builtin(name), None), f"<built-in {name}>")
+    source = f"<built-in {name}>"
+    return _parse(_resolve(_read_builtin(name), None, source), source)

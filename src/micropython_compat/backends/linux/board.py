@@ -101,11 +101,11 @@ class LinuxBoard:
         )
         if self.config.discover_pins:
             self._discover_pins()
-        storage = self.description.section("storage")
         data = default_data_dir()
+        named = self.description.storage_folder
         self.storage = Storage(
-            flash=_folder(flash if flash is not None else storage.get("flash", data / "flash")),
-            sd=_folder(sd if sd is not None else storage.get("sd", data / "sd")),
+            flash=_folder(flash if flash is not None else named("flash") or data / "flash"),
+            sd=_folder(sd if sd is not None else named("sd") or data / "sd"),
         )
         self._openers: dict[str, Any] = {"i2c": i2c_opener, "spi": spi_opener, "uart": uart_opener}
         self._iio_root, self._pwm_root = iio_root, pwm_root

@@ -71,9 +71,10 @@ class SimBoard:
         self.gpio = SimGPIO(self.description, self.clock)
         self.gpio.recording = record
         self._tempdirs: list[Path] = []
+        named = self.description.storage_folder
         self.storage = Storage(
-            flash=self._dir(flash if flash is not None else _storage(self.description, "flash")),
-            sd=self._dir(sd if sd is not None else _storage(self.description, "sd")),
+            flash=self._dir(flash if flash is not None else named("flash")),
+            sd=self._dir(sd if sd is not None else named("sd")),
         )
         self.signals = Signals(self.gpio, self.description)
         self._i2c: dict[int, SimI2CBus] = {i: SimI2CBus(i) for i in self.description.bus_ids("i2c")}
@@ -210,11 +211,6 @@ def _lookup(table: dict[int, _T], key: int, kind: str) -> _T:
         return table[int(key)]
     except (KeyError, ValueError, TypeError):
         raise ValueError(f"the board has no {kind} {key!r}") from None
-
-
-def _storage(description: BoardDescription, key: str) -> str | None:
-    value = description.section("storage").get(key)
-    return str(value) if value else None
 
 
 def _make_clock(spec: str | Clock) -> Clock:
