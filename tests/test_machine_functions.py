@@ -213,6 +213,28 @@ def test_a_wake_that_fires_just_before_sleep_is_latched(wipy_realtime: SimBoard)
     assert machine.wake_reason() == machine.PIN_WAKE
 
 
+def test_a_level_already_present_wakes_every_sleep_at_once(wipy_realtime: SimBoard) -> None:
+    # On the device a level interrupt stays asserted: each machine.sleep() with the level
+    # present ends at once (1.8.5's pin_irq.py test), on the real clock too.
+    wipy_realtime.wire("GP16", "GP13")
+    Pin("GP16", mode=Pin.OUT, value=0)
+    irq = Pin("GP13", mode=Pin.IN, pull=Pin.PULL_UP).irq(trigger=Pin.IRQ_FALLING)
+    runtime = current_runtime()
+    safety = threading.Timer(5.0, lambda: runtime.wake(99))  # bounds a hang if it is lost
+    safety.start()
+    try:
+        irq.init(trigger=Pin.IRQ_LOW_LEVEL, wake=machine.SLEEP)
+        for _ in range(3):
+            machine.sleep()
+            assert machine.wake_reason() == machine.PIN_WAKE
+        Pin.board.GP16(1)
+        irq.init(trigger=Pin.IRQ_HIGH_LEVEL, wake=machine.SLEEP)
+        machine.sleep()
+        assert machine.wake_reason() == machine.PIN_WAKE
+    finally:
+        safety.cancel()
+
+
 def test_the_latched_wake_is_consumed_by_one_sleep(wipy: SimBoard) -> None:
     Pin("GP4", Pin.IN).irq(trigger=Pin.IRQ_FALLING, wake=machine.SLEEP)
     gp4 = wipy.pin("GP4")

@@ -87,6 +87,7 @@ class Pin(PinBase):
     _alt: int
     _irq: Irq | None
     _level_armed: bool
+    _sleep_hooked: bool
 
     if TYPE_CHECKING:  # the signature users' type checkers see (the documented one)
 
@@ -124,6 +125,7 @@ class Pin(PinBase):
         self._info = runtime.board.description.pins[id]
         self._mode, self._pull, self._drive, self._alt = Pin.IN, None, Pin.MED_POWER, -1
         self._irq = None
+        self._sleep_hooked = False
         self._level_armed = True
         line = runtime.board.gpio.claim(id, LineConfig())
         self._line = line
@@ -308,8 +310,20 @@ class Pin(PinBase):
         irq = Irq(self, handler, trigger, priority, wake, self._arm)
         irq.wake_reason = PIN_WAKE
         self._irq = irq
+        if wake & SLEEP and not self._sleep_hooked:
+            from ._system import add_sleep_hook  # _system imports this module
+
+            add_sleep_hook(self._entering_sleep)
+            self._sleep_hooked = True
         self._arm(True)
         return irq
+
+    def _entering_sleep(self, sleeping: bool) -> None:
+        """A level interrupt that wakes from sleep and whose level is present as
+        ``machine.sleep()`` starts wakes the board at once: on the device it stays asserted."""
+        irq, line = self._irq, self._line
+        if sleeping and irq is not None and irq.enabled and irq.wake & SLEEP and line is not None:
+            self._check_level(irq, line.get())
 
     def _arm(self, enabled: bool) -> None:
         line = self._alive()
