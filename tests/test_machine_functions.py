@@ -9,6 +9,7 @@ import threading
 import pytest
 
 import machine
+import utime
 from machine import Pin
 from micropython_compat.board import current_runtime
 from micropython_compat.description import load_builtin
@@ -248,6 +249,23 @@ def test_the_latched_wake_is_consumed_by_one_sleep(wipy: SimBoard) -> None:
     machine.sleep()  # nothing latched any more: sleeps until the next edge
     assert clock.now_ns() - start == 1_000_000_000
     assert machine.wake_reason() == machine.PIN_WAKE
+
+
+def test_a_wake_long_before_sleep_does_not_end_it(wipy: SimBoard) -> None:
+    # An RTC alarm that woke nothing (it fired while the program waited in utime.sleep) is an
+    # interrupt serviced while awake, as on the device: the next sleep lasts until its own
+    # wake (1.8.5's rtc_irq.py test sleeps 500 ms here).
+    fired: list[int] = []
+    rtc = machine.RTC()
+    rtc.irq(trigger=machine.RTC.ALARM0, handler=lambda r: fired.append(1), wake=machine.SLEEP)
+    rtc.alarm(time=100)
+    utime.sleep_ms(250)
+    assert fired == [1]
+    start = wipy.clock.now_ns()
+    rtc.alarm(time=500)
+    machine.sleep()
+    assert wipy.clock.now_ns() - start == 500 * _MS
+    assert fired == [1, 1] and machine.wake_reason() == machine.RTC_WAKE
 
 
 def test_wake_reason_at_power_on(wipy: SimBoard) -> None:

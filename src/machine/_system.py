@@ -55,6 +55,9 @@ __all__ = [
 _UNIQUE_ID_BYTES = 6
 _RNG_LIMIT = 1 << 24
 _POLL_S = 0.001
+#: On the real clock, how long before ``sleep()`` a wake may fire and still end it (a wake
+#: racing the call on a loaded host); on the virtual clock only one at the same instant does.
+_LATCH_WINDOW_NS = 100_000_000
 _rng = random.SystemRandom()
 
 #: Called with ``True`` when ``machine.sleep()`` starts and ``False`` when it ends.
@@ -132,17 +135,23 @@ def sleep() -> None:
     docstring."""
     runtime = current_runtime()
     hooks: list[SleepHook] = runtime.state("machine.sleep_hooks", list)
-    # A wake that fired since the last sleep ended is latched in ``runtime.woken`` and ends
-    # this sleep at once; clearing it on entry would lose a wake racing the call.
+    # A wake that fired just before this call is latched in ``runtime.woken`` and ends this
+    # sleep at once (clearing it on entry would lose a wake racing the call). One that fired
+    # longer ago (the program went on, or waited in utime.sleep meanwhile) was an interrupt
+    # while awake, as on the device: only a newer wake ends this sleep.
     handled = runtime.dispatcher.handled
+    clock = runtime.board.clock
+    wakes = runtime.wakes
+    window = 0 if clock.virtual else _LATCH_WINDOW_NS
+    stale = runtime.woken.is_set() and clock.now_ns() - runtime.woken_at_ns > window
 
     def awake() -> bool:
-        return runtime.woken.is_set() or runtime.dispatcher.handled != handled
+        latched = runtime.woken.is_set() and not (stale and runtime.wakes == wakes)
+        return latched or runtime.dispatcher.handled != handled
 
     for hook in hooks:
         hook(True)
     try:
-        clock = runtime.board.clock
         if clock.virtual:
             while not awake():
                 deadline = _next_alarm(runtime)

@@ -37,6 +37,8 @@ class Runtime:
         self._closers: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self.woken = threading.Event()
+        self.wakes = 0  # how many wakes have fired, and when the last did (board clock)
+        self.woken_at_ns = 0
         self.closed = False
         _fast.set_clock(board.clock if board.clock.virtual else None)
         install_signal_handler()
@@ -53,6 +55,8 @@ class Runtime:
     def wake(self, reason: int) -> None:
         """A wake source fired: record ``reason`` and end a ``machine.sleep()`` in progress."""
         self.wake_reason = reason
+        self.woken_at_ns = self.board.clock.now_ns()
+        self.wakes += 1
         self.woken.set()
 
     def on_close(self, closer: Callable[[], None]) -> None:
