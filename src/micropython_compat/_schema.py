@@ -9,17 +9,38 @@ schema is data: a table or key a backend starts reading is added there, with a
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
-import json
-from collections.abc import Iterable, Mapping
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
-
 from .errors import BoardDescriptionError
+
+
+@contextlib.contextmanager
+def _without_the_current_folder() -> Iterator[None]:
+    """Import host libraries without the current folder on ``sys.path``: ``python -m
+    micropython_compat`` run in a program's folder puts it first, and a program's own
+    ``json.py`` must not stand in for the standard library's (the runner gives the program
+    its own modules in its own way)."""
+    here = os.path.realpath(os.getcwd())
+    saved = list(sys.path)
+    sys.path[:] = [p for p in saved if os.path.realpath(p or ".") != here]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+with _without_the_current_folder():
+    import json
+
+    import jsonschema
+    from jsonschema.exceptions import ValidationError, best_match
 
 __all__ = ["MAX_DEPTH", "check", "schema"]
 
