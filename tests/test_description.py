@@ -73,7 +73,8 @@ MALFORMED = [
     ('[sim.wlan]\nnetworks = [{ ssid = "a", auth = "WPA3" }]\n', "networks[0].auth: expected"),
     ('[linux]\ngpio_chp = "x"\n', "linux.gpio_chp: unknown key; did you mean 'gpio_chip'?"),
     ('[pwm]\n"1C" = { pin = "GP1" }\n', "pwm.1C: the key should be a timer channel"),
-    ("[firmware]\n", None),  # [firmware] is the firmware profile's table: accepted
+    ("[firmware]\nnative_emitter = true\n", None),
+    ("[firmware]\nnative_emiter = true\n", "firmware.native_emiter: unknown key; did you mean"),
 ]
 
 
