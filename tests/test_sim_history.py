@@ -60,10 +60,11 @@ def test_sizes_come_from_the_board_description_per_board_and_per_pin(tmp_path: P
 @pytest.mark.parametrize(
     "sim, message",
     [
-        ("history = -1\n", "[sim] history must be an int >= 0"),
-        ('history = "lots"\n', "[sim] history must be an int >= 0"),
+        ("history = -1\n", "sim.history: expected a number of level changes each pin keeps"),
+        ('history = "lots"\n', "sim.history: expected a number of level changes each pin keeps"),
         ("history_pins = { GP99 = 5 }\n", "the board has no pin 'GP99'"),
-        ("history_pins = 5\n", "history_pins must be a table"),
+        ("history_pins = 5\n", "sim.history_pins: expected a table of pin name = number"),
+        ("history_pins = { GP16 = -2 }\n", "sim.history_pins.GP16: expected a number of level"),
     ],
 )
 def test_bad_sizes_are_board_description_errors(tmp_path: Path, sim: str, message: str) -> None:
