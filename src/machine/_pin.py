@@ -41,6 +41,25 @@ class _Board:
         return "<Pin.board>"
 
 
+class _ReleasedLine:
+    """The line of a pin whose board was released: every use raises ``ValueError`` naming
+    the pin and who released the board (``Runtime.released_by``)."""
+
+    fast_fd = -1
+
+    def __init__(self, pin: str, released_by: str) -> None:
+        when = f" {released_by}" if released_by else ""
+        self._message = f"Pin('{pin}') is dead: the board it belonged to was released{when}"
+
+    def _dead(self, *args: object) -> Any:
+        raise ValueError(self._message)
+
+    get = set = reconfigure = watch = _dead
+
+    def release(self) -> None:
+        """Nothing left to release."""
+
+
 def _pin_order(name: str) -> tuple[str, int]:
     digits = name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
     return (name[: len(name) - len(digits)], int(digits) if digits.isdigit() else -1)
@@ -130,7 +149,7 @@ class Pin(PinBase):
         line = runtime.board.gpio.claim(id, LineConfig())
         self._line = line
         pins[id] = self
-        runtime.on_close(self._release)
+        runtime.on_close(lambda: self._release(runtime.released_by))
         return self
 
     # As on the WiPy, creating a Pin always (re)initialises it: omitted settings take their
@@ -223,6 +242,8 @@ class Pin(PinBase):
         line: GPIOLine | None = self._line
         if line is None:
             raise ValueError("the board this pin belonged to has been released")
+        if isinstance(line, _ReleasedLine):
+            line.get()  # raises, saying why
         return line
 
     def id(self) -> str:
@@ -354,11 +375,12 @@ class Pin(PinBase):
         self._check_level(irq, level)
 
     # -- life cycle --------------------------------------------------------------------------
-    def _release(self) -> None:
-        line, self._line = self._line, None
-        self._fd = -1
-        self._sim = None
-        if line is not None:
+    def _release(self, released_by: str = "") -> None:
+        line = self._line
+        # A pin used after its board is gone says why it is dead (both speeds call the line).
+        self._line = _ReleasedLine(self._info.name, released_by)
+        self._fd, self._out, self._sim = -1, -1, None
+        if line is not None and not isinstance(line, _ReleasedLine):
             line.release()
 
     def __repr__(self) -> str:

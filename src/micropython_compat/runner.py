@@ -252,6 +252,12 @@ class Runner:
         _board.use_board(self.board, **self._board_options())
         install()
         runtime = _board.current_runtime()
+        self._adopt(runtime)
+        return runtime
+
+    def _adopt(self, runtime: Runtime) -> None:
+        """Take ``runtime``'s board as the one the program runs on (its folders are the
+        program's; a boot gets the default flash files)."""
         flash = runtime.board.storage.flash
         if self.script is None:
             prepare_flash(flash)
@@ -261,7 +267,40 @@ class Runner:
             self._device_dirs.append(os.path.realpath(runtime.board.storage.sd))
         if self.script is not None:
             self._device_dirs.append(os.path.realpath(self.script.parent))
-        return runtime
+
+    @contextmanager
+    def on_active_board(self) -> Iterator[Runtime]:
+        """The program's environment (plain names, device paths, ``const``) on the board that
+        is already active, for the ``with`` block only; this runner neither chooses nor
+        releases that board, and ``install()`` is not called, so nothing of CPython's is
+        changed afterwards. For a caller that owns the board, such as a test
+        (``micropython_compat.testing``). Use ``boot()`` and ``load_module()`` inside.
+
+        Raises ``RunError`` when no board is active or the script is missing.
+        """
+        runtime = _board.active_runtime()
+        if runtime is None or runtime.closed:
+            raise RunError("no board is active")
+        if self.script is not None and not self.script.is_file():
+            raise RunError(f"can't open file '{self.script}': no such file")
+        self._adopt(runtime)
+        with self._environment(runtime):
+            yield runtime
+
+    def boot(self, runtime: Runtime) -> int:
+        """Inside ``on_active_board()``: run the program to its end, restarting it after
+        resets and deep sleep wakes as ``run()`` does; return the exit status."""
+        return self._loop(runtime)
+
+    def load_module(self, path: Path, name: str) -> types.ModuleType:
+        """Inside ``on_active_board()``: run the program's file ``path`` as a fresh module
+        ``name`` (never put in ``sys.modules``) and return it. Raises what the code raises."""
+        module = types.ModuleType(name)
+        module.__file__ = str(path)
+        vars(module)["__builtins__"] = builtins
+        self.add_device_name(str(path))
+        exec(compile(path.read_bytes(), str(path), "exec", dont_inherit=True), vars(module))
+        return module
 
     # -- what counts as the program --------------------------------------------------------
     def is_device_code(self, filename: str) -> bool:

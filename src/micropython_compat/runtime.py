@@ -40,6 +40,9 @@ class Runtime:
         self.wakes = 0  # how many wakes have fired, and when the last did (board clock)
         self.woken_at_ns = 0
         self.closed = False
+        # Who released this runtime, said to code that uses its objects afterwards
+        # (a test fixture sets "at the end of test X"); "" when nobody said.
+        self.released_by = ""
         _fast.set_clock(board.clock if board.clock.virtual else None)
         install_signal_handler()
 

@@ -3,27 +3,71 @@
 * ``wipy``: a sim board on a virtual clock (sleeps are instant, timers fire deterministically);
 * ``wipy_realtime``: a sim board on the host's real clock.
 
-Both release the board (and every thread and descriptor it holds) when the test ends.
+Both are ``WiPyUnderTest`` boards: they run the program's files (``wipy.run()``,
+``wipy.load(path)``) and release the board (and every thread and descriptor it holds) when the
+test ends; a ``Pin`` used after that says which test's end released it.
+
+The flash folder the program boots from is copied afresh for every test from, in this order:
+``@pytest.mark.wipy(flash="DIR")`` (relative to the test file's folder), ``--wipy-flash DIR``,
+the ini option ``wipy_flash`` (relative to the rootdir); without one, ``/flash`` starts as a
+fresh WiPy's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from . import SimBoard, simulated_board
+from . import WiPyUnderTest, simulated_board
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--wipy-flash",
+        metavar="DIR",
+        default=None,
+        help="folder copied to /flash of every wipy fixture (boot.py, main.py, lib/)",
+    )
+    parser.addini("wipy_flash", "folder copied to /flash of every wipy fixture", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "wipy(flash=DIR): the folder copied to /flash of this test's wipy board"
+    )
+
+
+def _flash_folder(request: pytest.FixtureRequest) -> Path | None:
+    marker = request.node.get_closest_marker("wipy")
+    if marker is not None and "flash" in marker.kwargs:
+        return Path(str(request.node.path.parent), marker.kwargs["flash"])
+    given = request.config.getoption("--wipy-flash")
+    if given:
+        return Path(given).resolve()
+    ini = request.config.getini("wipy_flash")
+    if ini:
+        return Path(str(request.config.rootpath), str(ini))
+    return None
+
+
+def _board(request: pytest.FixtureRequest, clock: str) -> Iterator[WiPyUnderTest]:
+    with simulated_board(
+        clock=clock,
+        flash_from=_flash_folder(request),
+        released_by=f"at the end of test {request.node.nodeid}",
+    ) as board:
+        yield board
 
 
 @pytest.fixture
-def wipy() -> Iterator[SimBoard]:
+def wipy(request: pytest.FixtureRequest) -> Iterator[WiPyUnderTest]:
     """A fresh simulated WiPy on a virtual clock, active for this test."""
-    with simulated_board(clock="virtual") as board:
-        yield board
+    yield from _board(request, "virtual")
 
 
 @pytest.fixture
-def wipy_realtime() -> Iterator[SimBoard]:
+def wipy_realtime(request: pytest.FixtureRequest) -> Iterator[WiPyUnderTest]:
     """A fresh simulated WiPy on the real clock, active for this test."""
-    with simulated_board(clock="real") as board:
-        yield board
+    yield from _board(request, "real")
