@@ -35,3 +35,16 @@ def test_readme_board_controls_exist(wipy: SimBoard) -> None:
     wipy.adc_block.set(1, 2048)
     assert wipy.pwm_output(1, "A").duty == 0
     assert wipy.uart_port(0).sent() == b""
+
+
+def test_readme_device_code_example_passes_on_the_sample_project(capsys) -> None:
+    from micropython_compat.testing import simulated_board
+
+    (block,) = [b for b in _python_blocks() if "wipy.run" in b and "def test_" in b]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    flash = README.parent / "examples" / "wipy-project" / "device"
+    with simulated_board(flash_from=flash) as wipy:
+        namespace["test_main_measures_and_deep_sleeps"](wipy, capsys)  # type: ignore[operator]
+    with simulated_board(flash_from=flash) as wipy:
+        namespace["test_the_driver"](wipy)  # type: ignore[operator]
