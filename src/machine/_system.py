@@ -6,12 +6,13 @@ Power modes, as emulated (the differences from the device are in docs/difference
   alarm (timer, RTC alarm, a test's ``call_at_ns``) and runs it; with none scheduled it returns
   at once. On a real clock it sleeps about 1 ms (the device's systick wakes it as often).
 * ``sleep()`` returns when a wake source configured with ``wake=machine.SLEEP`` fires (its
-  ``wake_reason()`` is then recorded; one that fired since the last sleep ended is latched, as
-  the device's wake controller latches it, and ends the next sleep at once) or when any other
-  interrupt handler runs, since the
+  ``wake_reason()`` is then recorded) or when any other interrupt handler runs, since the
   emulation can't power the other peripherals down (``wake_reason()`` is then unchanged).
   On a virtual clock the alarms are run one by one until that happens; when no alarm is left
   nothing can wake the board any more, and ``sleep()`` returns at once instead of hanging.
+  A wake that fired while the program was running (not waiting in ``utime.sleep*`` or
+  ``idle()``) since its last sleep is latched and ends the next ``sleep()`` at once: a host can
+  be slower to reach the call than the outside world (another thread, a test) is to act.
   On a real clock it waits (Ctrl-C ends it). The heartbeat LED pauses during the sleep.
 * ``deepsleep()`` ends the program (``DeepSleep``); the runner starts it again with
   ``reset_cause() == DEEPSLEEP_RESET``.
@@ -55,9 +56,6 @@ __all__ = [
 _UNIQUE_ID_BYTES = 6
 _RNG_LIMIT = 1 << 24
 _POLL_S = 0.001
-#: On the real clock, how long before ``sleep()`` a wake may fire and still end it (a wake
-#: racing the call on a loaded host); on the virtual clock only one at the same instant does.
-_LATCH_WINDOW_NS = 100_000_000
 _rng = random.SystemRandom()
 
 #: Called with ``True`` when ``machine.sleep()`` starts and ``False`` when it ends.
@@ -118,9 +116,9 @@ def idle() -> None:
     if clock.virtual:
         deadline = _next_alarm(runtime)
         if deadline is not None:
-            clock.sleep_until_ns(deadline)
+            runtime.program_sleep_until_ns(deadline)
         return
-    clock.sleep_until_ns(clock.now_ns() + 1_000_000)
+    runtime.program_sleep_until_ns(clock.now_ns() + 1_000_000)
 
 
 def add_sleep_hook(hook: SleepHook) -> None:
@@ -135,19 +133,14 @@ def sleep() -> None:
     docstring."""
     runtime = current_runtime()
     hooks: list[SleepHook] = runtime.state("machine.sleep_hooks", list)
-    # A wake that fired just before this call is latched in ``runtime.woken`` and ends this
-    # sleep at once (clearing it on entry would lose a wake racing the call). One that fired
-    # longer ago (the program went on, or waited in utime.sleep meanwhile) was an interrupt
-    # while awake, as on the device: only a newer wake ends this sleep.
+    # A wake that fired while the program ran since its last wait is latched in
+    # ``runtime.woken`` and ends this sleep at once: clearing it on entry would lose a wake
+    # racing the call. One that fired during a utime.sleep or idle() was not latched.
     handled = runtime.dispatcher.handled
     clock = runtime.board.clock
-    wakes = runtime.wakes
-    window = 0 if clock.virtual else _LATCH_WINDOW_NS
-    stale = runtime.woken.is_set() and clock.now_ns() - runtime.woken_at_ns > window
 
     def awake() -> bool:
-        latched = runtime.woken.is_set() and not (stale and runtime.wakes == wakes)
-        return latched or runtime.dispatcher.handled != handled
+        return runtime.woken.is_set() or runtime.dispatcher.handled != handled
 
     for hook in hooks:
         hook(True)

@@ -37,8 +37,7 @@ class Runtime:
         self._closers: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self.woken = threading.Event()
-        self.wakes = 0  # how many wakes have fired, and when the last did (board clock)
-        self.woken_at_ns = 0
+        self.wakes = 0  # how many wakes have fired
         self.closed = False
         # Who released this runtime, said to code that uses its objects afterwards
         # (a test fixture sets "at the end of test X"); "" when nobody said.
@@ -56,11 +55,22 @@ class Runtime:
             return value
 
     def wake(self, reason: int) -> None:
-        """A wake source fired: record ``reason`` and end a ``machine.sleep()`` in progress."""
+        """A wake source fired: record ``reason`` and end a ``machine.sleep()`` in progress.
+        Fired while the program runs, it is latched (``woken`` stays set) until a sleep takes
+        it: on a host the program can be slower to reach ``machine.sleep()`` than the outside
+        world is to act."""
         self.wake_reason = reason
-        self.woken_at_ns = self.board.clock.now_ns()
         self.wakes += 1
         self.woken.set()
+
+    def program_sleep_until_ns(self, deadline_ns: int) -> None:
+        """The program waits on the board clock (``utime.sleep*``, ``machine.idle()``). A wake
+        that fires meanwhile is an interrupt serviced while awake, as on the device: it is not
+        latched for a later ``machine.sleep()``."""
+        wakes = self.wakes
+        self.board.clock.sleep_until_ns(deadline_ns)
+        if self.wakes != wakes:
+            self.woken.clear()
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Call ``closer()`` when the runtime closes (last registered, first called)."""

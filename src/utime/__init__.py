@@ -34,8 +34,8 @@ _NS = 1_000_000_000
 
 def _sleep_ns(ns: int) -> None:
     if ns > 0:
-        clock = current_runtime().board.clock
-        clock.sleep_until_ns(clock.now_ns() + ns)
+        runtime = current_runtime()
+        runtime.program_sleep_until_ns(runtime.board.clock.now_ns() + ns)
 
 
 def sleep(seconds: Any) -> None:
