@@ -180,3 +180,30 @@ def test_the_schema_knows_every_shipped_i2c_model_and_its_options() -> None:
         cls = i2c_devices._MODELS[model]
         params = set(inspect.signature(cls).parameters) - {"clock"}
         assert allowed == params, model
+
+
+def test_a_programs_own_json_py_does_not_break_the_check(tmp_path: Path) -> None:
+    # python -m puts the current folder first on sys.path; the schema's libraries must still
+    # get the standard library's json, and the program its own.
+    (tmp_path / "json.py").write_text("SOURCE = 'the program'\n")
+    (tmp_path / "p.py").write_text("import json\nprint(json.SOURCE)\n")
+    path = _board(tmp_path, "[sim]\nclock = 'virtual'\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "micropython_compat", "run", "--board", str(path), "p.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "the program\n", "")
+    bad = _board(tmp_path, "[sim]\nclok = 'virtual'\n", "bad.toml")
+    done = subprocess.run(
+        [sys.executable, "-m", "micropython_compat", "run", "--board", str(bad), "p.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "sim.clok: unknown key; did you mean 'clock'?" in done.stderr

@@ -20,6 +20,8 @@ from typing import Any
 
 from .errors import BoardDescriptionError
 
+__all__ = ["MAX_DEPTH", "check", "schema"]
+
 
 @contextlib.contextmanager
 def _without_the_current_folder() -> Iterator[None]:
@@ -36,13 +38,17 @@ def _without_the_current_folder() -> Iterator[None]:
         sys.path[:] = saved
 
 
-with _without_the_current_folder():
-    import json
+@functools.cache
+def _libraries() -> tuple[Any, Any]:
+    """``(json, jsonschema)``, imported at the first check: a program that loads no board file
+    of its own doesn't pay for them (built-in descriptions are checked by the test suite)."""
+    with _without_the_current_folder():
+        import json
 
-    import jsonschema
-    from jsonschema.exceptions import ValidationError, best_match
+        import jsonschema
+        import jsonschema.exceptions
+    return json, jsonschema
 
-__all__ = ["MAX_DEPTH", "check", "schema"]
 
 #: How deeply tables and arrays may nest in a description (the schema needs no more than 6).
 MAX_DEPTH = 32
@@ -52,20 +58,20 @@ MAX_DEPTH = 32
 def schema() -> dict[str, Any]:
     """The declared schema, as loaded from ``boards/schema.json``."""
     text = resources.files("micropython_compat.boards").joinpath("schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = _libraries()[0].loads(text)
     return loaded
 
 
 @functools.cache
 def _validator() -> Any:
-    return jsonschema.Draft202012Validator(schema())
+    return _libraries()[1].Draft202012Validator(schema())
 
 
 def check(data: Mapping[str, Any], source: str) -> None:
     """Check one description file's tables. Raises ``BoardDescriptionError`` saying
     ``SOURCE: KEY.PATH: what was expected, got what`` for the most relevant problem."""
     _check_depth(data, source)
-    error = best_match(_validator().iter_errors(data))
+    error = _libraries()[1].exceptions.best_match(_validator().iter_errors(data))
     if error is None:
         return
     while error.parent is not None and error.parent.validator in ("anyOf", "oneOf"):
@@ -87,7 +93,7 @@ def _check_depth(data: Any, source: str) -> None:
             stack.extend((v, (*path, i)) for i, v in enumerate(value))
 
 
-def _explain(error: ValidationError) -> str:
+def _explain(error: Any) -> str:
     path = tuple(error.absolute_path)
     kind = error.validator
     if kind == "additionalProperties" and isinstance(error.instance, dict):
@@ -115,7 +121,7 @@ def _expected(schema_node: Mapping[str, Any]) -> str:
     if isinstance(description, str):
         return description
     if "enum" in schema_node:
-        return " or ".join(json.dumps(v) for v in schema_node["enum"])
+        return " or ".join(_libraries()[0].dumps(v) for v in schema_node["enum"])
     return str(schema_node.get("type", "something else"))
 
 
@@ -124,7 +130,7 @@ def _shown(value: Any) -> str:
         return "a table"
     if isinstance(value, list):
         return f"an array of {len(value)}"
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    text = str(_libraries()[0].dumps(value, default=str, ensure_ascii=False))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -137,6 +143,6 @@ def _key_path(parts: Iterable[Any]) -> str:
             continue
         text = str(part)
         bare = text and all(c.isalnum() or c in "_-" for c in text) and text.isascii()
-        piece = text if bare else json.dumps(text, ensure_ascii=False)
+        piece = text if bare else _libraries()[0].dumps(text, ensure_ascii=False)
         out = piece if not out else f"{out}.{piece}"
     return out or "(top level)"
