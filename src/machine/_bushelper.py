@@ -52,13 +52,36 @@ def writable_buffer(obj: Any) -> memoryview:
     return view.cast("B")
 
 
+#: The WiPy's heap when the board description doesn't give one (``[firmware] heap_size``,
+#: bytes): the nominal 64 KiB that ``gc.mem_free()`` also reports here. On the device the
+#: 1.8.5 linker script gives the heap what the 240 KiB of SRAM leaves after the firmware, its
+#: stack and the RTOS heap (cc3200/application.lds).
+WIPY_HEAP = 64 * 1024
+
+
+def heap_size() -> int:
+    """The board's heap in bytes (``[firmware] heap_size``), the WiPy's by default."""
+    heap = current_runtime().board.description.section("firmware").get("heap_size")
+    return heap if isinstance(heap, int) and not isinstance(heap, bool) else WIPY_HEAP
+
+
+def allocate(nbytes: int) -> bytearray:
+    """A fresh ``nbytes`` buffer, as the device allocates one on its heap: ``MemoryError``
+    ("memory allocation failed, allocating N bytes", the device's text) when it is larger than
+    the board's whole heap (``heap_size()``)."""
+    if nbytes > heap_size():
+        raise MemoryError(f"memory allocation failed, allocating {nbytes} bytes")
+    return bytearray(nbytes)
+
+
 def buffer_to_fill(obj: Any) -> memoryview:
     """Where received bytes go: an int ``n`` makes a fresh ``n``-byte buffer (``ValueError``
-    if negative); otherwise ``writable_buffer(obj)``."""
+    if negative, ``MemoryError`` beyond the heap: see ``allocate``); otherwise
+    ``writable_buffer(obj)``."""
     if isinstance(obj, int):
         if obj < 0:
             raise ValueError("invalid argument(s) value")
-        return memoryview(bytearray(obj))
+        return memoryview(allocate(obj))
     return writable_buffer(obj)
 
 

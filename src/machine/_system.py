@@ -218,23 +218,40 @@ def unique_id() -> bytes:
     return value
 
 
+class _Stopwatch:
+    """Microseconds since it was made, summed from ``ticks_us()`` reads so that the 2**30
+    wrap of the ticks never shortens or loops a long wait (each read must come within
+    2**30 us of the last)."""
+
+    def __init__(self) -> None:
+        self._last = ticks_us()
+        self.elapsed_us = 0
+
+    def read(self) -> int:
+        now = ticks_us()
+        self.elapsed_us += ticks_diff(self._last, now)
+        self._last = now
+        return self.elapsed_us
+
+
 def time_pulse_us(pin: Any, pulse_level: Any, timeout_us: Any = 1_000_000) -> int:
     """Time a pulse of ``pulse_level`` on ``pin`` (a Pin or a pin name), in microseconds.
 
     Waits while the pin differs from ``pulse_level``, then times how long it equals it.
-    Raises ``OSError(ETIMEDOUT)`` when either wait exceeds ``timeout_us``, ``ValueError`` for
-    an unknown pin and ``TypeError`` for a timeout that isn't an int."""
+    Raises ``OSError(ETIMEDOUT)`` when either wait exceeds ``timeout_us`` (any size: the
+    ticks' 2**30 wrap doesn't matter), ``ValueError`` for an unknown pin and ``TypeError``
+    for a timeout that isn't an int."""
     line = Pin._object(pin)
     if isinstance(timeout_us, bool) or not isinstance(timeout_us, int):
         raise TypeError(f"can't convert {type(timeout_us).__name__} to int")
     level = 1 if pulse_level else 0
-    start = ticks_us()
+    watch = _Stopwatch()
     if line.value() != level:
         while line.value() != level:
-            if ticks_diff(start, ticks_us()) >= timeout_us:
+            if watch.read() >= timeout_us:
                 raise device_error(errno.ETIMEDOUT)
-        start = ticks_us()
+        watch = _Stopwatch()
     while line.value() == level:
-        if ticks_diff(start, ticks_us()) >= timeout_us:
+        if watch.read() >= timeout_us:
             raise device_error(errno.ETIMEDOUT)
-    return int(ticks_diff(start, ticks_us()))
+    return watch.read()

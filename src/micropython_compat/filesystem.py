@@ -256,10 +256,13 @@ def device_open(file: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _as_text(path: Any) -> str:
+    """A device path as text. The firmware hands paths to FatFs as C strings, so a NUL ends
+    the path there (``'/flash/a\\0b'`` names ``/flash/a``; a missing file is then the
+    device's ``OSError``, never CPython's ``ValueError: embedded null byte``)."""
     if isinstance(path, bytes):
-        return os.fsdecode(path)
+        return _as_text(os.fsdecode(path))
     if isinstance(path, str):
-        return path
+        return path.partition("\0")[0]
     if isinstance(path, os.PathLike):
         return _as_text(os.fspath(path))
     raise TypeError(f"can't convert '{type(path).__name__}' object to str implicitly")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any, Callable, Optional, Union
 
@@ -18,10 +20,12 @@ __all__ = [
     "HardReset",
     "ResetRequest",
     "SoftReset",
+    "Terminated",
     "WatchdogReset",
     "forward_to_main_thread",
     "install_signal_handler",
     "is_host_interrupt",
+    "sigterm_ends_the_run",
 ]
 
 # The reset causes, as machine.reset_cause() reports them on the WiPy.
@@ -105,9 +109,40 @@ _HOST_MARK = "_micropython_compat_sigint"
 
 
 def is_host_interrupt(exc: BaseException) -> bool:
-    """Whether ``exc`` is the ``KeyboardInterrupt`` of a real SIGINT (Ctrl-C) that arrived
-    through this module's handler, as opposed to one a program raised itself."""
+    """Whether ``exc`` comes from the host, not from the program: the ``KeyboardInterrupt`` of
+    a real SIGINT (Ctrl-C) that arrived through this module's handler, or ``Terminated``."""
+    if isinstance(exc, Terminated):
+        return True
     return isinstance(exc, KeyboardInterrupt) and getattr(exc, _HOST_MARK, False) is True
+
+
+class Terminated(BaseException):
+    """The host asked the run to end (SIGTERM): unwind, releasing the board."""
+
+
+@contextmanager
+def sigterm_ends_the_run() -> Iterator[None]:
+    """While in the block, SIGTERM raises ``Terminated`` in the main thread instead of ending
+    the process on the spot, so ``finally`` blocks run and the board's temporary folders go
+    (a second SIGTERM while unwinding is ignored). Does nothing off the main thread or when
+    SIGTERM already has a handler other than the default."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    fired = False
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise Terminated
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def install_signal_handler() -> bool:

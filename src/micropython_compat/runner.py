@@ -40,7 +40,8 @@ How a run ends, and the exit status:
   the board would sleep for ever: the run ends with status 0 and a note on stderr;
 * more than ``max_resets`` restarts: the run stops with status 1 (a reset loop can't run for
   ever);
-* Ctrl-C: status 130, with everything released.
+* Ctrl-C: status 130, with everything released;
+* SIGTERM: status 143, with everything released too (the board's temporary folders go).
 
 Notes about resets and sleeps go to stderr; stdout carries only what the program prints.
 """
@@ -69,7 +70,7 @@ from .clocks import VirtualClock
 from .devicecode import native_emitter
 from .errors import MicroPythonCompatError
 from .hal import Board
-from .resets import DeepSleep, ResetRequest, SoftReset
+from .resets import DeepSleep, ResetRequest, SoftReset, Terminated, sigterm_ends_the_run
 from .runtime import PWRON_WAKE, Runtime
 from .tracebacks import format_compile_error, print_exception
 
@@ -79,6 +80,7 @@ __all__ = [
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "PLAIN_NAMES",
     "RunError",
@@ -92,6 +94,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 # What a WiPy writes to a fresh /flash (cc3200 mptask.c), CRLF line ends included.
 DEFAULT_BOOT_PY = (
@@ -418,14 +421,17 @@ class Runner:
         Raises ``RunError``, ``BoardUnavailable`` or ``BoardDescriptionError`` when the run
         can't start.
         """
-        try:
-            runtime = self._start()
-            with self._environment(runtime):
-                return self._loop(runtime)
-        except KeyboardInterrupt:
-            return EXIT_INTERRUPTED
-        finally:
-            _board.release_board()
+        with sigterm_ends_the_run():
+            try:
+                runtime = self._start()
+                with self._environment(runtime):
+                    return self._loop(runtime)
+            except KeyboardInterrupt:
+                return EXIT_INTERRUPTED
+            except Terminated:
+                return EXIT_TERMINATED
+            finally:
+                _board.release_board()
 
     def _loop(self, runtime: Runtime) -> int:
         while True:
