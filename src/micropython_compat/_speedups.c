@@ -397,6 +397,36 @@ ticks_from_int(PyObject *ns, long long divisor)
     return result;
 }
 
+/* The host's monotonic clock in ns (time.monotonic_ns()): 0, or -1 with the error set. */
+static int
+host_monotonic_ns(long long *now)
+{
+#if defined(HAVE_CLOCK_MONOTONIC)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    *now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return 0;
+#elif PY_VERSION_HEX >= 0x030D0000
+    PyTime_t t;
+    if (PyTime_Monotonic(&t) < 0) {
+        return -1;
+    }
+    *now = (long long)t;
+    return 0;
+#else
+    PyObject *ns = PyObject_CallNoArgs(monotonic_ns_func);
+    if (ns == NULL) {
+        return -1;
+    }
+    *now = PyLong_AsLongLong(ns);
+    Py_DECREF(ns);
+    return *now == -1 && PyErr_Occurred() ? -1 : 0;
+#endif
+}
+
 static PyObject *
 ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t nargs,
       PyObject *kwnames)
@@ -410,29 +440,15 @@ ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t na
     }
     clock = clock_obj;
     if (clock == NULL) {
-#if defined(HAVE_CLOCK_MONOTONIC)
-        struct timespec ts;
         long long now;
-        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-            return PyErr_SetFromErrno(PyExc_OSError);
-        }
-        now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-        return PyLong_FromLongLong((now / divisor) & TICKS_MAX);
-#elif PY_VERSION_HEX >= 0x030D0000
-        PyTime_t now;
-        if (PyTime_Monotonic(&now) < 0) {
+        if (host_monotonic_ns(&now) < 0) {
             return NULL;
         }
-        return PyLong_FromLongLong(((long long)now / divisor) & TICKS_MAX);
-#else
-        ns = PyObject_CallNoArgs(monotonic_ns_func);
-#endif
+        return PyLong_FromLongLong((now / divisor) & TICKS_MAX);
     }
-    else {
-        Py_INCREF(clock);
-        ns = PyObject_CallMethodNoArgs(clock, str_ticks_ns);
-        Py_DECREF(clock);
-    }
+    Py_INCREF(clock);
+    ns = PyObject_CallMethodNoArgs(clock, str_ticks_ns);
+    Py_DECREF(clock);
     ns = steal_as_int(ns);
     if (ns == NULL) {
         return NULL;
@@ -876,30 +892,11 @@ sim_now(PyObject *clock, long long *now)
     PyObject *result;
 
     if (clock == NULL || clock == Py_None) {
-#if defined(HAVE_CLOCK_MONOTONIC)
-        struct timespec ts;
-        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-            PyErr_SetFromErrno(PyExc_OSError);
-            return -1;
-        }
-        *now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-        return 0;
-#elif PY_VERSION_HEX >= 0x030D0000
-        PyTime_t t;
-        if (PyTime_Monotonic(&t) < 0) {
-            return -1;
-        }
-        *now = (long long)t;
-        return 0;
-#else
-        result = PyObject_CallNoArgs(monotonic_ns_func);
-#endif
+        return host_monotonic_ns(now);
     }
-    else {
-        Py_INCREF(clock);
-        result = PyObject_CallMethodNoArgs(clock, str_now_ns);
-        Py_DECREF(clock);
-    }
+    Py_INCREF(clock);
+    result = PyObject_CallMethodNoArgs(clock, str_now_ns);
+    Py_DECREF(clock);
     if (result == NULL) {
         return -1;
     }
@@ -1232,6 +1229,24 @@ direct_set(PinBaseObject *self, int level)
 #  define DIRECT(self) ((self)->fd >= 0 && (self)->line != NULL && (self)->line != Py_None)
 #endif
 
+/* line.set(level): 0, or -1 with the error set. */
+static int
+call_set(PyObject *line, int level)
+{
+    PyObject *level_obj = PyLong_FromLong(level), *result;
+
+    if (level_obj == NULL) {
+        return -1;
+    }
+    result = PyObject_CallMethodOneArg(line, str_set, level_obj);
+    Py_DECREF(level_obj);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
 /* Drive `level` through the simulated pin self->sim: _out = level first (a handler the change
  * runs may write the pin again), then sim.write(level), and line.set(level) when that says the
  * net needs resolving. Returns 0, or -1 with the error set. */
@@ -1257,17 +1272,7 @@ sim_set(PinBaseObject *self, PyObject *line, int level)
     if (status != 0) {
         return status < 0 ? -1 : 0;
     }
-    level_obj = PyLong_FromLong(level);
-    if (level_obj == NULL) {
-        return -1;
-    }
-    result = PyObject_CallMethodOneArg(line, str_set, level_obj);
-    Py_DECREF(level_obj);
-    if (result == NULL) {
-        return -1;
-    }
-    Py_DECREF(result);
-    return 0;
+    return call_set(line, level);
 }
 
 /* Whether the simulated pin path applies: a SimPinBase and a live line. */
@@ -1298,8 +1303,6 @@ read_level(PinBaseObject *self, PyObject *line)
 static int
 write_level(PinBaseObject *self, PyObject *line, int level)
 {
-    PyObject *level_obj, *result;
-
 #if defined(HAVE_GPIO_V2)
     if (self->fd >= 0) {
         return direct_set(self, level);
@@ -1308,16 +1311,9 @@ write_level(PinBaseObject *self, PyObject *line, int level)
     if (self->sim != NULL && self->sim != Py_None) {
         return sim_set(self, line, level);
     }
-    level_obj = PyLong_FromLong(level);
-    if (level_obj == NULL) {
+    if (call_set(line, level) < 0) {
         return -1;
     }
-    result = PyObject_CallMethodOneArg(line, str_set, level_obj);
-    Py_DECREF(level_obj);
-    if (result == NULL) {
-        return -1;
-    }
-    Py_DECREF(result);
     self->out = level;
     return 0;
 }
