@@ -12,10 +12,12 @@ A ``SimUART`` is one of the board's serial ports. The program drives it through 
   reaches every UART whose RX function a pin carries on a net with the pin carrying this
   port's TX function (``backends/sim/signals.py``); a port without a TX pin sends nowhere;
 * ``bridge_pty()`` opens a pseudo terminal whose other side a terminal program (``screen``,
-  pyserial) can open: what the program writes comes out there, what is typed there arrives on RX.
+  pyserial) can open: what the program writes comes out there at the baud rate, what is typed
+  there arrives on RX; no byte is lost either way (see ``ptybridge``).
 
 The RX side keeps what the WiPy's firmware keeps: a ring of ``rx_buffer_size`` (255) bytes.
-Bytes that arrive when it is full are dropped and counted in ``dropped``.
+Bytes fed or sent by a peer when it is full are dropped and counted in ``dropped``; a pty
+bridge waits for room instead.
 
 ``fileno()`` is the read end of a pipe that polls readable exactly while received bytes are
 waiting, so ``select``/``poll`` can wait on the port.
@@ -23,16 +25,13 @@ waiting, so ``select``/``poll`` can wait on the port.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import select
 import threading
-import tty
 from typing import Callable, Union
 
 from ...clocks import VirtualClock
 from ...hal import Cancellable, Clock, ReceiveCallback
 from ...readiness import ReadinessPipe
+from .ptybridge import PtyBridge
 
 __all__ = ["RX_BUFFER_SIZE", "SimUART"]
 
@@ -87,7 +86,7 @@ class SimUART:
         self._pace_alarm: Cancellable | None = None
         self._pace_next = 0
         self._pipe = ReadinessPipe()
-        self._bridges: list[_PtyBridge] = []
+        self._bridges: list[PtyBridge] = []
         self._closed = False
 
     # -- timing ------------------------------------------------------------------------------
@@ -103,7 +102,8 @@ class SimUART:
 
     # -- hal.UARTPort ------------------------------------------------------------------------
     def configure(self, baudrate: int, bits: int, parity: int | None, stop: int) -> None:
-        """Take the line settings (they only set the pace of ``feed(..., paced=True)``)."""
+        """Take the line settings (they set the pace of ``feed(..., paced=True)`` and of a pty
+        bridge's line)."""
         if baudrate <= 0 or bits not in (5, 6, 7, 8) or parity not in (None, 0, 1):
             raise ValueError("bad UART settings")
         with self._lock:
@@ -124,6 +124,7 @@ class SimUART:
                     data = bytes(self._rx[:n])
                     del self._rx[:n]
                     self._pipe.set(bool(self._rx))
+                    self._cond.notify_all()  # a pty bridge waits for room
                     return data
                 now = self.clock.now_ns()
                 if self._closed or now >= deadline:
@@ -145,7 +146,8 @@ class SimUART:
 
     def write(self, data: bytes) -> int:
         """Send ``data``: it is recorded, and delivered to the ports it reaches (a connected
-        port, and those the pins and wires lead to) and to pty bridges."""
+        port, and those the pins and wires lead to) at once, and to pty bridges at the baud
+        rate (this blocks while a bridge's line is busy, as a full TX FIFO does)."""
         data = bytes(data)
         with self._lock:
             self._sent += data
@@ -203,6 +205,7 @@ class SimUART:
             self._callback = None
             self._rx.clear()
             self._pipe.set(False)
+            self._cond.notify_all()
 
     def shutdown(self) -> None:
         """The board goes away: stop pacing and every pty bridge, close the pipe, forget
@@ -237,6 +240,16 @@ class SimUART:
             callback = self._callback
         if callback is not None:
             callback()
+
+    def _wait_room(self, timeout_s: float) -> int:
+        """How many bytes the RX ring has room for, waiting up to ``timeout_s`` (real time)
+        while it is full; 0 when still full or closed."""
+        with self._lock:
+            if not self._closed and len(self._rx) >= self.rx_buffer_size:
+                self._cond.wait(timeout_s)
+            if self._closed:
+                return 0
+            return max(0, self.rx_buffer_size - len(self._rx))
 
     # -- what tests use ----------------------------------------------------------------------
     def feed(self, data: BytesLike, *, paced: bool = False) -> None:
@@ -279,6 +292,13 @@ class SimUART:
         with self._lock:
             return len(self._paced)
 
+    @property
+    def tx_pending(self) -> int:
+        """How many written bytes are still on their way out through pty bridges."""
+        with self._lock:
+            bridges = list(self._bridges)
+        return sum(bridge.pending for bridge in bridges)
+
     def sent(self) -> bytes:
         """Everything the program has written so far."""
         with self._lock:
@@ -315,13 +335,14 @@ class SimUART:
     def bridge_pty(self) -> str:
         """Open a pseudo terminal wired to this port and return its path (``/dev/pts/N``).
 
-        The terminal is raw: bytes pass unchanged both ways. Writes that the terminal side
-        doesn't read are dropped once the pty's buffer is full. ``close()`` ends the bridge.
+        The terminal is raw: bytes pass unchanged both ways, paced at the baud rate towards
+        the terminal, with flow control both ways while a terminal program has it open
+        (``ptybridge``). The bridge lasts until the board goes away (``shutdown()``).
         """
         with self._lock:
             if self._closed:
                 raise ValueError("the UART port is closed")
-            bridge = _PtyBridge(self)
+            bridge = PtyBridge(self)
             self._bridges.append(bridge)
         return bridge.path
 
@@ -330,61 +351,3 @@ class SimUART:
             f"<SimUART {self.port_id} baudrate={self.baudrate} bits={self.bits} "
             f"parity={self.parity} stop={self.stop} waiting={len(self._rx)}>"
         )
-
-
-class _PtyBridge:
-    """A pseudo terminal with one reader thread that feeds the port's RX."""
-
-    def __init__(self, port: SimUART) -> None:
-        self._port = port
-        self.master, self.slave = os.openpty()
-        self._wake_r, self._wake_w = os.pipe()
-        try:
-            tty.setraw(self.slave)
-            os.set_blocking(self.master, False)
-            self.path = os.ttyname(self.slave)
-        except OSError:
-            self._close_fds()
-            raise
-        self._thread = threading.Thread(
-            target=self._run, name=f"micropython-compat UART{port.port_id} pty", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                ready, _, _ = select.select([self.master, self._wake_r], [], [])
-            except (OSError, ValueError):  # closed under us
-                return
-            if self._wake_r in ready:
-                return
-            try:
-                data = os.read(self.master, 4096)
-            except BlockingIOError:
-                continue
-            except OSError:  # the terminal side is gone for good
-                return
-            if not data:
-                return
-            self._port._receive(data)
-
-    def send(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            try:
-                written = os.write(self.master, view)
-            except OSError:  # full (nobody reads the terminal) or gone: the bytes are lost
-                return
-            view = view[written:]
-
-    def close(self) -> None:
-        os.write(self._wake_w, b"x")
-        if self._thread is not threading.current_thread():
-            self._thread.join()
-        self._close_fds()
-
-    def _close_fds(self) -> None:
-        for fd in (self.master, self.slave, self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
