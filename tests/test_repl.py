@@ -201,6 +201,23 @@ def test_input_reads_an_echoed_line(piped) -> None:
     assert dev.talk(b"wipy\r", b">>> ") == b"wipy\r\n'wipy'\r\n>>> "
 
 
+def test_stdin_is_the_firmwares_fileio(piped) -> None:
+    _, dev = piped("--virtual-clock")
+    dev.expect(b">>> ")
+    dev.talk(b"import sys\r", b">>> ")
+    assert dev.talk(b"sys.stdin\r", b">>> ") == b"sys.stdin\r\n<io.FileIO 0>\r\n>>> "
+    assert dev.talk(b"hasattr(sys.stdin, 'buffer')\r", b">>> ").endswith(b"False\r\n>>> ")
+    dev.talk(b"b = bytearray(6)\r", b">>> ")
+    # readinto(buf, n) waits for exactly n bytes, unechoed, CR read as LF (as the firmware)
+    dev.talk(b"sys.stdin.readinto(b, 5)\r", b"readinto(b, 5)\r\n")
+    assert dev.talk(b"ab\rcd", b">>> ") == b"5\r\n>>> "
+    assert dev.talk(b"b\r", b">>> ") == b"b\r\nbytearray(b'ab\\ncd\\x00')\r\n>>> "
+    dev.talk(b"sys.stdin.read(3)\r", b"read(3)\r\n")
+    assert dev.talk(b"xyz", b">>> ") == b"'xyz'\r\n>>> "
+    out = dev.talk(b"sys.stdin.write('no')\r", b">>> ")
+    assert out.endswith(b"OSError: [Errno 1] EPERM\r\n>>> ")
+
+
 # -------------------------------------------------------------------------------- raw REPL
 
 
@@ -494,6 +511,19 @@ def test_in_process_pty_session_ends_on_sigint_and_releases_everything() -> None
 def test_cli_rejects_a_missing_uart(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["repl", "--board", "sim", "--uart", "7"]) == 2
     assert "no UART 7" in capsys.readouterr().err
+
+
+def test_cli_pty_link_never_replaces_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("mine")
+    assert cli_main(["repl", "--board", "sim", "--pty", "--pty-link", str(taken)]) == 2
+    assert "is not a symbolic link" in capsys.readouterr().err
+    assert taken.read_text() == "mine"
+    with pytest.raises(SystemExit) as info:
+        cli_main(["repl", "--pty-link", str(taken)])  # needs --pty
+    assert info.value.code == 2
 
 
 def test_cli_uart_and_pty_exclude_each_other() -> None:

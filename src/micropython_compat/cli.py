@@ -3,7 +3,7 @@
     micropython-compat run [--flash DIR] [--sd DIR] [--board FILE|NAME|sim|linux] [--virtual-clock]
                            [--max-resets N] [--record] [SCRIPT]
     micropython-compat repl [--flash DIR] [--sd DIR] [--board FILE|NAME|sim|linux] [--virtual-clock]
-                            [--uart N | --pty]
+                            [--uart N | --pty [--pty-link PATH]] [--baudrate N]
     micropython-compat boards
     micropython-compat --version
     micropython-compat -v COMMAND ...        (says on stderr which speed is in use)
@@ -95,6 +95,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve on the simulated UART 0 bridged to a host pty (its path goes to stderr)",
     )
+    repl_cmd.add_argument(
+        "--baudrate",
+        type=int,
+        default=115200,
+        metavar="N",
+        help="the REPL UART's line rate with --uart/--pty (default 115200, as on the WiPy); "
+        "a pty bridge paces its output at this rate",
+    )
+    repl_cmd.add_argument(
+        "--pty-link",
+        metavar="PATH",
+        help="with --pty: make PATH a symbolic link to the pty (a stable name for scripts "
+        "and serial tools; an older link there is replaced, and removed at the end)",
+    )
 
     commands.add_parser("boards", help="list the boards and say which one would be chosen")
     return parser
@@ -153,9 +167,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "repl":
             from .repl import repl
 
+            if args.baudrate <= 0:
+                parser.error("--baudrate must be more than 0")
+            if args.pty_link is not None and not args.pty:
+                parser.error("--pty-link needs --pty")
             return repl(
                 uart=args.uart,
                 pty=args.pty,
+                baudrate=args.baudrate,
+                pty_link=args.pty_link,
                 board=args.board,
                 flash=args.flash,
                 sd=args.sd,

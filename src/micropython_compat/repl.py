@@ -36,6 +36,7 @@ from __future__ import annotations
 import builtins
 import codeop
 import contextlib
+import errno
 import io
 import os
 import re
@@ -51,6 +52,7 @@ import warnings
 from typing import Any, Callable, Union
 
 from . import board as _board
+from .errors import device_error
 from .hal import UARTPort
 from .resets import DeepSleep, ResetRequest, SoftReset
 from .runner import (
@@ -84,6 +86,7 @@ _JOIN_S = 2.0
 _ABSORB_S = 0.5
 _BACKSPACE = (0x08, 0x7F)
 _BURST = 1 << 16
+REPL_BAUDRATE = 115200
 _COMPOUND = re.compile(r"(@|(class|def|for|if|try|while|with|async)\b)")
 
 Key = int  # a control key (CTRL_*), or EOF
@@ -180,6 +183,25 @@ class _Console:
             return EOF
         return byte
 
+    def discard_input(self) -> None:
+        """Drop what has arrived and not been read yet."""
+        with self._cond:
+            self._buffer.clear()
+
+    def read_some(self, limit: int) -> bytes:
+        """Between 1 and ``limit`` input bytes, waiting for the first; ``b''`` when the input
+        has ended (or the quit key comes first)."""
+        with self._cond:
+            while not self._buffer:
+                if self._eof or self._closed:
+                    return b""
+                self._cond.wait(_POLL_S)
+            data = bytes(self._buffer[:limit])
+            if self.quit_key is not None and self.quit_key in data:
+                data = data[: data.index(self.quit_key)]
+            del self._buffer[: len(data)]
+        return data
+
     def write(self, data: bytes) -> None:
         """Send ``data`` as it is."""
         if data and not self._closed:
@@ -253,26 +275,38 @@ class TerminalConsole(_Console):
 
 
 class PortConsole(_Console):
-    """The REPL on a board UART (``hal.UARTPort``), set to 115200 baud 8N1 as the WiPy's
-    REPL UART. ``pty=True`` (simulated board) bridges the port to a host pseudo terminal:
-    its path is ``pty_path``. Raises ``ValueError`` if the port can't be bridged."""
+    """The REPL on a board UART (``hal.UARTPort``), set to ``baudrate`` (default 115200, as
+    the WiPy's REPL UART) 8N1. ``pty=True`` (simulated board) bridges the port to a host
+    pseudo terminal: its path is ``pty_path``; ``link`` names a symbolic link to make to it
+    (replacing an older link there; removed at ``close()``). Raises ``ValueError`` if the
+    port can't be bridged or the link can't be made."""
 
-    def __init__(self, port: UARTPort, *, pty: bool = False) -> None:
+    def __init__(
+        self,
+        port: UARTPort,
+        *,
+        pty: bool = False,
+        baudrate: int = REPL_BAUDRATE,
+        link: str | os.PathLike[str] | None = None,
+    ) -> None:
         super().__init__()
         self.port = port
         self.pty_path: str | None = None
+        self._link: str | None = None
         # A host pty hands over whole bursts at once, where a real line paces them at the baud
         # rate while the firmware drains them: a simulated port's RX ring must hold a burst.
         self._saved_ring = getattr(port, "rx_buffer_size", None)
         if isinstance(self._saved_ring, int):
             port.rx_buffer_size = max(self._saved_ring, _BURST)  # type: ignore[attr-defined]
         try:
-            port.configure(115200, 8, None, 1)
+            port.configure(baudrate, 8, None, 1)
             if pty:
                 bridge = getattr(port, "bridge_pty", None)
                 if bridge is None:
                     raise ValueError("--pty needs the simulated board's UART")
                 self.pty_path = bridge()
+                if link is not None:
+                    self._link = _make_link(os.fspath(link), self.pty_path)
         except BaseException:
             super().close()
             raise
@@ -291,6 +325,27 @@ class PortConsole(_Console):
     def _release(self) -> None:
         if isinstance(self._saved_ring, int):
             self.port.rx_buffer_size = self._saved_ring  # type: ignore[attr-defined]
+        link, self._link = self._link, None
+        if link is not None:
+            with contextlib.suppress(OSError):
+                if os.readlink(link) == self.pty_path:
+                    os.unlink(link)
+
+
+def _make_link(link: str, target: str) -> str:
+    """Point the symbolic link ``link`` at ``target`` (an older link there is replaced);
+    ``ValueError`` if something else is in the way or it can't be made."""
+    if os.path.lexists(link) and not os.path.islink(link):
+        raise ValueError(f"{link} exists and is not a symbolic link")
+    temporary = f"{link}.{os.getpid()}.tmp"
+    try:
+        os.symlink(target, temporary)
+        os.replace(temporary, link)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise ValueError(f"can't make the link {link}: {exc.strerror}") from None
+    return link
 
 
 class SocketConsole(_Console):
@@ -344,11 +399,6 @@ class SocketConsole(_Console):
                 kept.append(byte)
         return bytes(kept)
 
-    def discard_input(self) -> None:
-        """Drop what has arrived and not been read yet."""
-        with self._cond:
-            self._buffer.clear()
-
     def _send(self, data: bytes) -> None:
         with contextlib.suppress(OSError):
             self.sock.sendall(data)
@@ -384,8 +434,12 @@ class _ConsoleOut(io.TextIOBase):
 
 
 class _ConsoleIn(io.TextIOBase):
-    """``sys.stdin`` in the REPL: ``readline()`` reads an echoed line from the console (what
-    ``input()`` uses), ``read(n)`` takes ``n`` characters as they come."""
+    """``sys.stdin`` in the REPL, as the firmware's ``<io.FileIO 0>``: ``read(n)`` and
+    ``readinto(buf[, n])`` wait for exactly ``n`` bytes from the console (less only when the
+    input ends), with ``\\r`` read as ``\\n`` as the firmware does; no echo. ``readline()``
+    reads an echoed, editable line (so ``input()`` works; the firmware's ``readline`` does not
+    echo), ``readlines()`` and iteration build on it, ``write()`` raises ``OSError(EPERM)``,
+    ``close()`` and ``with`` do nothing."""
 
     def __init__(self, repl: Repl) -> None:
         super().__init__()
@@ -393,8 +447,17 @@ class _ConsoleIn(io.TextIOBase):
 
     encoding = "utf-8"
 
+    def __repr__(self) -> str:
+        return "<io.FileIO 0>"
+
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        """Nothing to close (as on the device)."""
+
+    def __exit__(self, *args: object) -> None:
+        return None
 
     def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         result = self._repl.read_line("")
@@ -404,16 +467,34 @@ class _ConsoleIn(io.TextIOBase):
             raise KeyboardInterrupt
         return ""
 
+    def _take(self, count: int) -> bytes:
+        data = bytearray()
+        console = self._repl.console
+        while len(data) < count:
+            chunk = console.read_some(count - len(data))
+            if not chunk:
+                break
+            data += chunk
+        return bytes(data).replace(b"\r", b"\n")
+
     def read(self, size: int | None = -1) -> str:
         if size is None or size < 0:
             return self.readline()
-        chars = []
-        for _ in range(size):
-            byte = self._repl.console.read_byte()
-            if byte == EOF:
-                break
-            chars.append(chr(byte))
-        return "".join(chars)
+        return self._take(size).decode("latin-1")
+
+    def readinto(self, buffer: Any, size: int | None = None) -> int:
+        """Fill ``buffer`` (or its first ``size`` bytes) from the console; the byte count."""
+        view = memoryview(buffer).cast("B")
+        count = len(view) if size is None else max(0, min(int(size), len(view)))
+        data = self._take(count)
+        view[: len(data)] = data
+        return len(data)
+
+    def readall(self) -> str:
+        return self.read()
+
+    def write(self, text: Any) -> int:
+        raise device_error(errno.EPERM)
 
 
 def _device_help(*args: Any) -> None:
@@ -777,6 +858,11 @@ class Repl:
                 self.runner._note(f"stopped after {self.runner.max_resets} resets in a row")
                 return EXIT_ERROR
             runtime = self.runner._restart(runtime, outcome)
+            if not isinstance(outcome, SoftReset):
+                # The board really restarted: it boots as from power-on, into the friendly
+                # REPL (main.py, banner), whichever mode the REPL was in before.
+                self.mode = FRIENDLY
+                self.console.discard_input()
 
     def session_on(self, console: _Console, namespace: dict[str, Any]) -> ResetRequest | None:
         """Run the REPL on ``console`` in this thread, on the board already running (a telnet
@@ -877,10 +963,17 @@ def _syntax_error_text(exc: BaseException) -> str:
     return format_compile_error(exc, STDIN_NAME).replace("\n", "\r\n")
 
 
-def console_for(uart: int | None = None, *, pty: bool = False) -> Callable[[Runtime], _Console]:
+def console_for(
+    uart: int | None = None,
+    *,
+    pty: bool = False,
+    baudrate: int = REPL_BAUDRATE,
+    link: str | os.PathLike[str] | None = None,
+) -> Callable[[Runtime], _Console]:
     """What makes the REPL's console: stdin/stdout (``uart`` ``None`` and no ``pty``), or
-    board UART ``uart`` (default 0), bridged to a host pty with ``pty`` (its path is printed
-    on stderr: ``micropython-compat: REPL on UART0: /dev/pts/N``)."""
+    board UART ``uart`` (default 0) at ``baudrate``, bridged to a host pty with ``pty`` (its
+    path is printed on stderr: ``micropython-compat: REPL on UART0: /dev/pts/N``; ``link``:
+    a symbolic link to it is made there, and the line says so)."""
     if uart is None and not pty:
         return lambda runtime: TerminalConsole()
     port_id = 0 if uart is None else uart
@@ -889,11 +982,14 @@ def console_for(uart: int | None = None, *, pty: bool = False) -> Callable[[Runt
         if port_id not in runtime.board.description.bus_ids("uart"):
             raise RunError(f"the board has no UART {port_id}")
         try:
-            console = PortConsole(runtime.board.uart(port_id), pty=pty)
+            console = PortConsole(
+                runtime.board.uart(port_id), pty=pty, baudrate=baudrate, link=link
+            )
         except ValueError as exc:
             raise RunError(str(exc)) from None
         if console.pty_path is not None:
-            print(f"micropython-compat: REPL on UART{port_id}: {console.pty_path}", file=sys.stderr)
+            where = console.pty_path if link is None else f"{console.pty_path} (link: {link})"
+            print(f"micropython-compat: REPL on UART{port_id}: {where}", file=sys.stderr)
             sys.stderr.flush()
         return console
 
@@ -904,6 +1000,8 @@ def repl(
     *,
     uart: int | None = None,
     pty: bool = False,
+    baudrate: int = REPL_BAUDRATE,
+    pty_link: str | os.PathLike[str] | None = None,
     board: BoardArg = None,
     flash: str | os.PathLike[str] | None = None,
     sd: str | os.PathLike[str] | None = None,
@@ -912,12 +1010,14 @@ def repl(
 ) -> int:
     """Serve the REPL (see the module docstring) and return its exit status.
 
-    Raises ``RunError``, ``BoardUnavailable``, ``BoardDescriptionError`` when the board can't
-    start or the console can't be made (``RunError``: no such UART, ``pty`` on a board
-    without a simulated UART).
+    ``baudrate`` is the UART's line rate (``uart``/``pty`` only); ``pty_link`` makes a
+    symbolic link to the pty (``pty`` only). Raises ``RunError``, ``BoardUnavailable``,
+    ``BoardDescriptionError`` when the board can't start or the console can't be made
+    (``RunError``: no such UART, ``pty`` on a board without a simulated UART, a link that
+    can't be made).
     """
     return Repl(
-        console_for(uart, pty=pty),
+        console_for(uart, pty=pty, baudrate=baudrate, link=pty_link),
         board=board,
         flash=flash,
         sd=sd,
