@@ -385,3 +385,78 @@ def test_servers_release_threads_and_sockets() -> None:
         Server()  # left running: the board's release stops it
     assert not any(t.name.startswith("micropython-compat telnet") for t in threading.enumerate())
     assert not any(t.name.startswith("micropython-compat FTP") for t in threading.enumerate())
+
+
+# ----------------------------------------------------------------- clients (issue 8)
+
+
+def test_telnet_prompts_end_with_a_space_as_the_firmwares(telnet: Telnet) -> None:
+    assert telnet.until(b"Login as: ").endswith(b"\xff\xfb\x22Login as: ")
+    telnet.send("micro")
+    assert telnet.until(b"Password: ") == b"Password: "
+
+
+def _spin(client: Telnet) -> None:
+    """Start a runaway loop in the session; return once it runs."""
+    client.send("def spin():")
+    client.until(b"...     ")
+    client.send("print('spinning')")
+    client.until(b"...     ")
+    client.send("while True: pass")
+    for _ in range(3):  # blank lines end the block, as at the device's REPL
+        client.send("")
+    client.until(b">>> ")
+    client.send("spin()")
+    client.until(b"spinning\r\n")
+
+
+def test_telnet_ctrl_c_interrupts_running_code(board: SimBoard, telnet: Telnet) -> None:
+    telnet.login()
+    _spin(telnet)
+    telnet.sock.sendall(b"\x03")
+    assert telnet.until(b">>> ").endswith(b"KeyboardInterrupt\r\n>>> ")
+    telnet.send("6*7")
+    assert telnet.until(b">>> ") == b"6*7\r\n42\r\n>>> "
+    telnet.close()
+    second = Telnet(board.network_device.telnet_port)
+    try:
+        second.login()
+        second.send("1+2")
+        assert second.until(b">>> ") == b"1+2\r\n3\r\n>>> "
+    finally:
+        second.close()
+
+
+def test_a_client_leaving_a_runaway_loop_never_locks_telnet_out(
+    board: SimBoard, telnet: Telnet
+) -> None:
+    telnet.login()
+    _spin(telnet)
+    telnet.close()  # gone, the loop still running: the session ends and stops it
+    second = Telnet(board.network_device.telnet_port)
+    try:
+        second.login()
+        second.send("'free'")
+        assert second.until(b">>> ") == b"'free'\r\n'free'\r\n>>> "
+    finally:
+        second.close()
+
+
+def test_telnet_stdin_is_the_sessions(telnet: Telnet) -> None:
+    telnet.login()
+    telnet.send("import sys; b = bytearray(4)")
+    telnet.until(b">>> ")
+    telnet.sock.sendall(b"n = sys.stdin.readinto(b, 3); print(n, bytes(b))\r")  # no \n left
+    telnet.until(b"print(n, bytes(b))\r\n")
+    telnet.sock.sendall(b"hex")
+    assert telnet.until(b">>> ") == b"3 b'hex\\x00'\r\n>>> "
+
+
+def test_ftp_feat_does_not_offer_active_mode(board: SimBoard) -> None:
+    Server()
+    ftp = _ftp(board)
+    try:
+        features = ftp.sendcmd("FEAT")
+        assert "EPSV" in features and "EPRT" not in features and "PORT" not in features
+    finally:
+        ftp.quit()

@@ -36,6 +36,7 @@ from __future__ import annotations
 import builtins
 import codeop
 import contextlib
+import ctypes
 import errno
 import io
 import os
@@ -117,6 +118,8 @@ class _Console:
         #: Called (reader thread) when Ctrl-C arrives; true if it was taken as an interrupt.
         self.on_interrupt: Callable[[], bool] | None = None
         self.quit_key: int | None = None
+        #: Called (reader thread) when the input ends.
+        self.on_eof: Callable[[], None] | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -158,6 +161,8 @@ class _Console:
         with self._cond:
             self._eof = True
             self._cond.notify_all()
+        if self.on_eof is not None:
+            self.on_eof()
 
     def _deliver(self, data: bytes) -> None:
         if CTRL_C in data and self.on_interrupt is not None:
@@ -553,9 +558,19 @@ class Repl:
         self._console: _Console | None = None
         self._exec_lock = threading.Lock()
         self._executing = False
+        self._exec_thread: int | None = None
         self._interrupt_sent = False
         self._after_cr = False
         self._resets_in_a_row = 0
+
+    def stdout(self) -> io.TextIOBase:
+        """A ``sys.stdout`` for code this REPL runs: text goes to its console, cooked."""
+        return _ConsoleOut(self)
+
+    def stdin(self) -> io.TextIOBase:
+        """A ``sys.stdin`` for code this REPL runs: the firmware's ``<io.FileIO 0>`` on its
+        console (see ``_ConsoleIn``)."""
+        return _ConsoleIn(self)
 
     @property
     def console(self) -> _Console:
@@ -636,13 +651,23 @@ class Repl:
     # -- running code ------------------------------------------------------------------------
     def _take_interrupt(self) -> bool:
         """Reader thread: Ctrl-C arrived. While code runs it raises ``KeyboardInterrupt`` in
-        the main thread (true); otherwise it stays input (false)."""
+        the thread running it (true); otherwise it stays input (false)."""
+        return self.interrupt()
+
+    def interrupt(self) -> bool:
+        """Raise ``KeyboardInterrupt`` in the code this REPL is running (any thread); false
+        when no code runs. In the main thread it comes as a real SIGINT, which also cuts a
+        blocking sleep short; in another thread (a telnet session) as an asynchronous
+        exception, taken at the code's next Python instruction."""
         with self._exec_lock:
             if not self._executing:
                 return False
             self._interrupt_sent = True
-            # A real signal (not _thread.interrupt_main) also cuts a blocking sleep short.
-            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            main = threading.main_thread().ident
+            if main is not None and self._exec_thread == main:
+                signal.pthread_kill(main, signal.SIGINT)
+            else:
+                _set_async_exception(self._exec_thread, KeyboardInterrupt)
             return True
 
     def _execute(self, source: str, mode: str, namespace: dict[str, Any]) -> ResetRequest | None:
@@ -665,12 +690,16 @@ class Repl:
         try:
             with self._exec_lock:
                 self._executing, self._interrupt_sent = True, False
+                self._exec_thread = threading.get_ident()
             try:
                 exec(code, namespace)
             finally:
                 with self._exec_lock:
                     self._executing = False
                     late, self._interrupt_sent = self._interrupt_sent, False
+                    if late and self._exec_thread != threading.main_thread().ident:
+                        _set_async_exception(self._exec_thread, None)  # not taken: cancel it
+                        late = False
             if late:
                 _absorb_interrupt()
         except SystemExit:
@@ -679,7 +708,7 @@ class Repl:
             request = exc
         except KeyboardInterrupt as exc:
             with self._exec_lock:
-                self._interrupt_sent = False
+                self._executing = self._interrupt_sent = False
             error = exc
         except Exception as exc:
             error = exc
@@ -823,8 +852,8 @@ class Repl:
                 sys.stdout.flush()
             self._console = self._make_console(runtime)
             self._console.on_interrupt = self._take_interrupt
-            sys.stdout = _ConsoleOut(self)
-            sys.stdin = _ConsoleIn(self)
+            sys.stdout = self.stdout()
+            sys.stdin = self.stdin()
             setattr(builtins, "help", _device_help)  # noqa: B010 - mypy types help as _Helper
             with runner._environment(runtime):
                 return self._session(runtime)
@@ -867,10 +896,11 @@ class Repl:
     def session_on(self, console: _Console, namespace: dict[str, Any]) -> ResetRequest | None:
         """Run the REPL on ``console`` in this thread, on the board already running (a telnet
         session), until its input ends (``None``) or the code asks for a reset (returned, for
-        the caller to pass on). Ctrl-C there cancels the line; it doesn't interrupt code."""
+        the caller to pass on). Ctrl-C there cancels the line or interrupts running code."""
         self._console = console
         if "__builtins__" not in namespace:  # the program's builtins, when a run is on
             namespace["__builtins__"] = device_builtins() or builtins
+        console.on_interrupt = self._take_interrupt
         return self._repl_once(namespace)
 
     def _repl_once(self, namespace: dict[str, Any]) -> ResetRequest | None:
@@ -919,6 +949,16 @@ def _displayhook(value: Any) -> None:
     sys.stdout.write(repr(value) + "\n")
     for target in targets:
         target._ = value  # type: ignore[attr-defined]
+
+
+def _set_async_exception(thread_id: int | None, exc_type: type[BaseException] | None) -> None:
+    """Raise ``exc_type`` in thread ``thread_id`` at its next Python instruction (``None``:
+    cancel one not yet taken)."""
+    if thread_id is None:
+        return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None
+    )
 
 
 def _absorb_interrupt() -> None:

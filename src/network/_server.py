@@ -30,9 +30,11 @@ import os
 import select
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import warnings
+from collections.abc import Iterator
 from typing import Any, Callable
 
 from micropython_compat import filesystem
@@ -63,8 +65,8 @@ _JOIN_S = 5.0
 _OPTIONS_USER = bytes((255, 252, 1, 255, 252, 3, 255, 251, 34))
 _OPTIONS_PASSWORD = bytes((255, 251, 1, 255, 252, 3, 255, 251, 34))
 _OPTIONS_REPL = bytes((255, 251, 1, 255, 251, 3, 255, 252, 34))
-_ASK_USER = b"Login as:"
-_ASK_PASSWORD = b"Password:"
+_ASK_USER = b"Login as: "
+_ASK_PASSWORD = b"Password: "
 _INVALID = b"\r\nInvalid credentials, try again.\r\n"
 _SUCCEEDED = b"\r\nLogin succeeded!\r\n"
 _FTP_BANNER = "Micro Python FTP Server"
@@ -217,7 +219,9 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 class _TelnetServer:
-    """Accepts one telnet session at a time, on its own thread."""
+    """Serves one telnet session at a time: the accepting thread hands each client to a
+    session thread of its own, so code left running in a session never keeps the port from
+    answering. While a session is open, the next client waits to be accepted until it ends."""
 
     def __init__(self, runtime: Runtime, settings: _Settings, binding: ServerBinding) -> None:
         self._runtime = runtime
@@ -226,6 +230,8 @@ class _TelnetServer:
         self.port: int = self._listener.getsockname()[1]
         self._stopping = threading.Event()
         self._session: _TelnetSession | None = None
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
         self._thread = threading.Thread(
             target=self._serve, name="micropython-compat telnet", daemon=True
         )
@@ -233,6 +239,10 @@ class _TelnetServer:
 
     def _serve(self) -> None:
         while not self._stopping.is_set():
+            current = self._session
+            if current is not None and not current.ended:
+                current.wait_ended(_POLL_S)
+                continue
             try:
                 ready, _, _ = select.select([self._listener], [], [], _POLL_S)
                 if not ready:
@@ -240,12 +250,18 @@ class _TelnetServer:
                 conn, _ = self._listener.accept()
             except (OSError, ValueError):
                 continue
-            session = _TelnetSession(conn, self._runtime, self._settings)
-            self._session = session
-            if self._stopping.is_set():
-                session.end()
-            session.run()
-            self._session = None
+            with self._lock:
+                self._threads = [t for t in self._threads if t.is_alive()]
+                if self._stopping.is_set():
+                    conn.close()
+                    continue
+                session = _TelnetSession(conn, self._runtime, self._settings)
+                thread = threading.Thread(
+                    target=session.run, name="micropython-compat telnet session", daemon=True
+                )
+                self._session = session
+                self._threads.append(thread)
+            thread.start()
 
     def timeout_changed(self) -> None:
         """Re-time the live session's idle deadline with the new timeout (any thread)."""
@@ -255,11 +271,15 @@ class _TelnetServer:
 
     def stop(self) -> None:
         self._stopping.set()
-        session = self._session
-        if session is not None:
-            session.end()
         if self._thread is not threading.current_thread():
             self._thread.join(_JOIN_S)
+        with self._lock:
+            session, threads = self._session, list(self._threads)
+        if session is not None:
+            session.end()
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(_JOIN_S)
         self._listener.close()
 
 
@@ -274,11 +294,25 @@ class _TelnetSession:
         self._alarm: Cancellable | None = None
         self._alarm_lock = threading.Lock()
         self._ended = False
+        self._repl_session: Repl | None = None
+        self._thread: threading.Thread | None = None
+        self._ended_event = threading.Event()
         self.console = SocketConsole(conn, on_input=self._touch)
+        self.console.on_eof = self.end  # the client left: stop what it left running
         socket_activity(runtime)
+
+    @property
+    def ended(self) -> bool:
+        """Whether the session is over (its client gone, timed out or ended)."""
+        return self._ended_event.is_set()
+
+    def wait_ended(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the session to end; whether it has."""
+        return self._ended_event.wait(timeout_s)
 
     def run(self) -> None:
         """Serve the client until it leaves, fails to log in, idles out or is ended."""
+        self._thread = threading.current_thread()
         self._arm()
         try:
             if self._login():
@@ -287,13 +321,18 @@ class _TelnetSession:
             self.end()
 
     def end(self) -> None:
-        """Close the session (any thread)."""
+        """Close the session (any thread); code still running in it gets a
+        ``KeyboardInterrupt``, so a runaway loop doesn't outlive its session."""
         with self._alarm_lock:
             self._ended = True
             alarm, self._alarm = self._alarm, None
         if alarm is not None:
             alarm.cancel()
         self.console.close()
+        self._ended_event.set()
+        repl = self._repl_session
+        if repl is not None and threading.current_thread() is not self._thread:
+            repl.interrupt()
 
     # -- login -------------------------------------------------------------------------------
     def _login(self) -> bool:
@@ -332,11 +371,8 @@ class _TelnetSession:
     # -- the REPL ----------------------------------------------------------------------------
     def _repl(self) -> None:
         repl = Repl(lambda runtime: self.console)
-
-        def show(text: str) -> None:
-            repl.emit(text.encode("utf-8", "replace").replace(b"\n", b"\r\n"), program=True)
-
-        with _output_routed_to(show):
+        self._repl_session = repl
+        with _routed("stdout", repl.stdout()), _routed("stdin", repl.stdin()):
             while not self._ended:
                 namespace: dict[str, Any] = {"__name__": "__main__"}
                 request = repl.session_on(self.console, namespace)
@@ -373,52 +409,49 @@ class _TelnetSession:
 # ------------------------------------------------------------------------ program output
 
 
-class _ThreadOutput:
-    """``sys.stdout`` while telnet sessions run: text written on a session's thread goes to
-    that session, everything else to the stream that was there before."""
+class _ThreadRouted:
+    """``sys.stdout`` / ``sys.stdin`` while telnet sessions run: on a session's thread it is
+    that session's stream, on any other thread the stream that was there before."""
 
     def __init__(self, fallback: Any) -> None:
         self.fallback = fallback
-        self.routes: dict[int, Callable[[str], None]] = {}
+        self.routes: dict[int, Any] = {}
+
+    def _target(self) -> Any:
+        return self.routes.get(threading.get_ident(), self.fallback)
 
     def write(self, text: Any) -> int:
-        route = self.routes.get(threading.get_ident())
-        if route is None:
-            return int(self.fallback.write(text))
-        if isinstance(text, (bytes, bytearray, memoryview)):
-            text = bytes(text).decode("utf-8", "replace")
-        route(str(text))
-        return len(text)
+        return int(self._target().write(text))
 
     def flush(self) -> None:
         with contextlib.suppress(Exception):
-            self.fallback.flush()
+            self._target().flush()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.fallback, name)
+        return getattr(self._target(), name)
+
+    def __repr__(self) -> str:
+        return repr(self._target())
 
 
 _routing_lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def _output_routed_to(show: Callable[[str], None]) -> Any:
-    """Route this thread's ``sys.stdout`` writes to ``show`` for the ``with`` block."""
-    import sys
-
+def _routed(name: str, stream: Any) -> Iterator[None]:
+    """Make ``sys.<name>`` (``stdout``, ``stdin``) ``stream`` on this thread for the block."""
     with _routing_lock:
-        router = sys.stdout if isinstance(sys.stdout, _ThreadOutput) else None
-        if router is None:
-            router = _ThreadOutput(sys.stdout)
-            sys.stdout = router
-        router.routes[threading.get_ident()] = show
+        current = getattr(sys, name)
+        router = current if isinstance(current, _ThreadRouted) else _ThreadRouted(current)
+        setattr(sys, name, router)
+        router.routes[threading.get_ident()] = stream
     try:
         yield
     finally:
         with _routing_lock:
             router.routes.pop(threading.get_ident(), None)
-            if not router.routes and sys.stdout is router:
-                sys.stdout = router.fallback
+            if not router.routes and getattr(sys, name) is router:
+                setattr(sys, name, router.fallback)
 
 
 # --------------------------------------------------------------------------------------- FTP
@@ -593,6 +626,15 @@ def _ftp_classes() -> _FtpClasses:
 
         def ftp_EPRT(self, line: str) -> None:
             self.respond("502 Active mode is not supported; use passive mode.")
+
+        def ftp_FEAT(self, line: str) -> None:
+            # pyftpdlib lists EPRT whenever it knows the command: not for a server refusing it
+            known: dict[str, Any] = type(self).proto_cmds
+            self.__dict__["proto_cmds"] = {k: v for k, v in known.items() if k != "EPRT"}
+            try:
+                super().ftp_FEAT(line)
+            finally:
+                del self.__dict__["proto_cmds"]
 
     _classes = _FtpClasses(DeviceFS, DeviceAuthorizer, DeviceFTPHandler, FTPServer, IOLoop)
     return _classes
