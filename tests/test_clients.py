@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+import uos
+from micropython_compat.testing import simulated_board
+
 BIN = Path(sys.executable).parent
 MPREMOTE, AMPY, RSHELL = (str(BIN / name) for name in ("mpremote", "ampy", "rshell"))
 DEADLINE_S = 600.0
@@ -206,3 +209,21 @@ def test_rshell_cp_both_ways(fast_board: Served, tmp_path: Path) -> None:
     (fast_board.flash / "down.bin").write_bytes(payload[::-1])
     _tool(*rshell, "cp", "/flash/down.bin", "down.bin", cwd=work)
     assert (work / "down.bin").read_bytes() == payload[::-1]
+
+
+def test_mpremote_fs_ls_through_the_newer_ilistdir(board: Served, tmp_path: Path) -> None:
+    (board.flash / "data.bin").write_bytes(b"x" * 1234)
+    out = _tool(MPREMOTE, "connect", board.port, "fs", "ls", "/flash", cwd=_host(tmp_path))
+    lines = [line.split() for line in out.splitlines()[1:]]
+    assert ["1234", "data.bin"] in lines and ["0", "lib/"] in lines
+
+
+def test_ilistdir_entries_match_listdir_and_stat(tmp_path: Path) -> None:
+    with simulated_board(flash=tmp_path):
+        (tmp_path / "f.txt").write_bytes(b"abc")
+        (tmp_path / "d").mkdir()
+        assert sorted(uos.ilistdir("/flash")) == [("d", 0x4000, 0, 0), ("f.txt", 0x8000, 0, 3)]
+        assert sorted(uos.ilistdir(b"/flash"))[1] == (b"f.txt", 0x8000, 0, 3)
+        assert sorted(name for name, *_ in uos.ilistdir()) == sorted(uos.listdir())
+        with pytest.raises(OSError):
+            uos.ilistdir("/flash/missing")

@@ -460,3 +460,19 @@ def test_ftp_feat_does_not_offer_active_mode(board: SimBoard) -> None:
         assert "EPSV" in features and "EPRT" not in features and "PORT" not in features
     finally:
         ftp.quit()
+
+
+def test_ftp_update_image_goes_to_the_update_area_not_the_flash(board: SimBoard) -> None:
+    Server()
+    (board.storage.flash / "sys").mkdir(exist_ok=True)
+    ftp = _ftp(board)
+    try:
+        ftp.storbinary("STOR /flash/sys/mcuimg.bin", io.BytesIO(b"\x00firmware" * 100))
+        assert not (board.storage.flash / "sys" / "mcuimg.bin").exists()
+        assert "mcuimg.bin" not in ftp.nlst("/flash/sys")
+        with pytest.raises(ftplib.error_perm, match=r"^550"):
+            ftp.retrbinary("RETR /flash/sys/mcuimg.bin", io.BytesIO().write)
+        ftp.storbinary("STOR /flash/sys/other.bin", io.BytesIO(b"x"))
+        assert ftp.nlst("/flash/sys") == ["other.bin"]
+    finally:
+        ftp.quit()

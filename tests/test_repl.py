@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -332,6 +333,7 @@ def test_terminal_on_a_real_pty_raw_mode_and_quit(tmp_path: Path) -> None:
         assert dev.talk(b"print('p')\r\x04", b">>> ") == b"print('p')\r\n=== \r\np\r\n>>> "
         dev.send(b"\x1d")  # Ctrl-] leaves
         assert proc.wait(TIMEOUT) == 0
+        assert dev.expect(b"\r\n") == b"\r\n"  # the shell's prompt gets a line of its own
         assert termios.tcgetattr(slave) == before  # the terminal's modes are back
     finally:
         if proc.poll() is None:
@@ -341,6 +343,51 @@ def test_terminal_on_a_real_pty_raw_mode_and_quit(tmp_path: Path) -> None:
         proc.stderr.close()
         os.close(master)
         os.close(slave)
+
+
+@pytest.fixture
+def terminal() -> Iterator[Any]:
+    """Run ``micropython-compat repl ARGS`` on a real pty (stdin, stdout and stderr alike, as
+    in a terminal window): yields ``start(*args) -> (process, Device)``."""
+    opened: list[tuple[subprocess.Popen[bytes], int, int]] = []
+
+    def start(*args: str) -> tuple[subprocess.Popen[bytes], Device]:
+        master, slave = os.openpty()
+        proc = subprocess.Popen(_command(*args), stdin=slave, stdout=slave, stderr=slave)
+        opened.append((proc, master, slave))
+        return proc, Device(master, master)
+
+    yield start
+    for proc, master, slave in opened:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(TIMEOUT)
+        os.close(master)
+        os.close(slave)
+
+
+def test_terminal_ctrl_c_interrupts_a_runaway_main_py(terminal, tmp_path: Path) -> None:
+    flash = _flash(tmp_path, main="print('main running')\nwhile True:\n    pass\n")
+    proc, dev = terminal("--flash", str(flash))
+    dev.expect(b"main running\r\n")  # the keyboard is read while main.py runs
+    assert re.fullmatch(
+        rb'Traceback \(most recent call last\):\r\n  File "main.py", line [1-3], in <module>\r\n'
+        rb"KeyboardInterrupt\r\n" + re.escape(BANNER) + rb">>> ",
+        dev.talk(b"\x03", b">>> "),
+    )
+    assert dev.talk(b"6*7\r", b">>> ") == b"6*7\r\n42\r\n>>> "
+    dev.send(b"\x1d")
+    assert proc.wait(TIMEOUT) == 0
+
+
+def test_terminal_ctrl_c_ends_a_deep_sleep_with_no_wake_source(terminal, tmp_path) -> None:
+    flash = _flash(tmp_path, main="import machine\nmachine.deepsleep()\n")
+    proc, dev = terminal("--flash", str(flash))
+    # the runner's note on stderr, written while the terminal is raw, still starts each line
+    # at its left edge (\r\n, not a staircase)
+    dev.expect(b"waiting for a wake source (Ctrl-C ends the run)\r\n")
+    dev.send(b"\x03")
+    assert proc.wait(TIMEOUT) == 130
 
 
 @pytest.fixture

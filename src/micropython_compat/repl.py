@@ -50,7 +50,7 @@ import threading
 import time
 import tty
 import warnings
-from typing import Any, Callable, Union
+from typing import Any, Callable, TypeVar, Union
 
 from . import board as _board
 from .errors import device_error
@@ -92,6 +92,7 @@ _COMPOUND = re.compile(r"(@|(class|def|for|if|try|while|with|async)\b)")
 
 Key = int  # a control key (CTRL_*), or EOF
 ReadResult = Union[str, Key]
+_T = TypeVar("_T")
 
 
 def banner() -> str:
@@ -169,6 +170,8 @@ class _Console:
             index = data.index(CTRL_C)
             if self.on_interrupt():
                 data = data[:index] + data[index + 1 :]
+        if self.quit_key is not None and self.quit_key in data and self.on_interrupt is not None:
+            self.on_interrupt()  # stop running code; the key stays, to end the REPL after it
         if data:
             with self._cond:
                 self._buffer += data
@@ -244,10 +247,14 @@ class TerminalConsole(_Console):
         self._in = sys.stdin.fileno() if in_fd is None else in_fd
         self._out = sys.stdout.fileno() if out_fd is None else out_fd
         self._saved_mode: list[Any] | None = None
+        self._saved_stderr: Any = None
         if os.isatty(self._in):
             self._saved_mode = termios.tcgetattr(self._in)
             tty.setraw(self._in)
             self.quit_key = QUIT
+            if _same_terminal(self._in, sys.stderr):
+                # a raw terminal doesn't turn \n into \r\n: host messages would staircase
+                self._saved_stderr, sys.stderr = sys.stderr, _CookedText(sys.stderr)
         self.start()
 
     def _input_fd(self) -> int:
@@ -274,9 +281,37 @@ class TerminalConsole(_Console):
 
     def _release(self) -> None:
         if self._saved_mode is not None:
+            self._send(b"\r\n")  # the shell's prompt starts on a line of its own
             with contextlib.suppress(termios.error, OSError):
                 termios.tcsetattr(self._in, termios.TCSADRAIN, self._saved_mode)
             self._saved_mode = None
+        if self._saved_stderr is not None:
+            if isinstance(sys.stderr, _CookedText):
+                sys.stderr = self._saved_stderr
+            self._saved_stderr = None
+
+
+def _same_terminal(fd: int, stream: Any) -> bool:
+    """Whether ``stream`` writes to the terminal ``fd`` is."""
+    try:
+        other = stream.fileno()
+        return os.isatty(other) and os.fstat(other).st_rdev == os.fstat(fd).st_rdev
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _CookedText:
+    """A text stream whose ``\\n`` goes out as ``\\r\\n`` (for a terminal in raw mode)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class PortConsole(_Console):
@@ -684,31 +719,15 @@ class Repl:
             return None
         error: BaseException | None = None
         request: ResetRequest | None = None
-        late = False
         saved_hook = sys.displayhook
         sys.displayhook = _displayhook
         try:
-            with self._exec_lock:
-                self._executing, self._interrupt_sent = True, False
-                self._exec_thread = threading.get_ident()
-            try:
-                exec(code, namespace)
-            finally:
-                with self._exec_lock:
-                    self._executing = False
-                    late, self._interrupt_sent = self._interrupt_sent, False
-                    if late and self._exec_thread != threading.main_thread().ident:
-                        _set_async_exception(self._exec_thread, None)  # not taken: cancel it
-                        late = False
-            if late:
-                _absorb_interrupt()
+            self._interruptible(exec, code, namespace)
         except SystemExit:
             request = SoftReset()
         except ResetRequest as exc:
             request = exc
         except KeyboardInterrupt as exc:
-            with self._exec_lock:
-                self._executing = self._interrupt_sent = False
             error = exc
         except Exception as exc:
             error = exc
@@ -868,7 +887,7 @@ class Repl:
     def _session(self, runtime: Runtime) -> int:
         while True:
             namespace = self.runner.device_namespace()
-            outcome: Any = runner_boot(self.runner, namespace, self.mode == FRIENDLY)
+            outcome: Any = self._boot(namespace)
             while not isinstance(outcome, ResetRequest):
                 try:
                     outcome = self._repl_once(namespace)
@@ -880,7 +899,7 @@ class Repl:
                     raise
                 if outcome is None:
                     return EXIT_OK
-            if isinstance(outcome, DeepSleep) and not self._sleep(runtime):
+            if isinstance(outcome, DeepSleep) and not self._interruptible(self._sleep, runtime):
                 return EXIT_OK
             self._resets_in_a_row += 1
             if self._resets_in_a_row > self.runner.max_resets:
@@ -892,6 +911,45 @@ class Repl:
                 # REPL (main.py, banner), whichever mode the REPL was in before.
                 self.mode = FRIENDLY
                 self.console.discard_input()
+
+    def _boot(self, namespace: dict[str, Any]) -> ResetRequest | None:
+        """Boot (boot.py, and main.py in the friendly REPL). The console's Ctrl-C interrupts
+        it as it interrupts code typed at the prompt: the ``KeyboardInterrupt`` is printed and
+        the REPL starts, as on the device."""
+        try:
+            outcome: ResetRequest | None = self._interruptible(
+                runner_boot, self.runner, namespace, self.mode == FRIENDLY
+            )
+        except KeyboardInterrupt as exc:
+            self._out(format_exception(self.runner._own_frames(exc)).replace("\n", "\r\n"))
+            return None
+        return outcome
+
+    def _interruptible(self, call: Callable[..., _T], *args: Any) -> _T:
+        """``call(*args)`` with the console's Ctrl-C raising ``KeyboardInterrupt`` in it
+        (see ``interrupt``). A Ctrl-C that comes as the call ends is dropped."""
+        with self._exec_lock:
+            self._executing, self._interrupt_sent = True, False
+            self._exec_thread = threading.get_ident()
+        late = False
+        try:
+            try:
+                result = call(*args)
+            finally:
+                with self._exec_lock:
+                    self._executing = False
+                    late, self._interrupt_sent = self._interrupt_sent, False
+                    if late and self._exec_thread != threading.main_thread().ident:
+                        _set_async_exception(self._exec_thread, None)  # not taken: cancel it
+                        late = False
+        except KeyboardInterrupt:
+            # it may land in the finally above, before the flags were put back
+            with self._exec_lock:
+                self._executing = self._interrupt_sent = False
+            raise
+        if late:  # the call ended before the SIGINT was taken: take it here
+            _absorb_interrupt()
+        return result
 
     def session_on(self, console: _Console, namespace: dict[str, Any]) -> ResetRequest | None:
         """Run the REPL on ``console`` in this thread, on the board already running (a telnet

@@ -70,6 +70,8 @@ _ASK_PASSWORD = b"Password: "
 _INVALID = b"\r\nInvalid credentials, try again.\r\n"
 _SUCCEEDED = b"\r\nLogin succeeded!\r\n"
 _FTP_BANNER = "Micro Python FTP Server"
+# The over-the-air update image: uploads go to the update area, never onto the flash.
+_UPDATE = ("sys", "mcuimg.bin")
 
 
 class _Settings:
@@ -468,7 +470,18 @@ class _FtpServer:
         for point, folder in mounts.items():
             os.symlink(folder, os.path.join(self._view, point.strip("/")))
             allowed.append(os.path.realpath(folder))
-        fs_class = type("DeviceFS", (classes.fs,), {"allowed": tuple(allowed)})
+        self._updates = tempfile.mkdtemp(prefix="micropython-compat-ota-")
+        flash = mounts.get(filesystem.FLASH)
+        update_path = "" if flash is None else os.path.join(os.path.realpath(flash), *_UPDATE)
+        fs_class = type(
+            "DeviceFS",
+            (classes.fs,),
+            {
+                "allowed": tuple(allowed),
+                "update_path": update_path,
+                "update_store": os.path.join(self._updates, _UPDATE[-1]),
+            },
+        )
         authorizer = classes.authorizer(settings, self._view)
         self._handler: Any = type(
             "DeviceFTPHandler",
@@ -488,6 +501,7 @@ class _FtpServer:
         except BaseException:
             self._ioloop.close()
             shutil.rmtree(self._view, ignore_errors=True)
+            shutil.rmtree(self._updates, ignore_errors=True)
             raise
         self.port: int = self._server.address[1]
         self._stopping = threading.Event()
@@ -511,6 +525,7 @@ class _FtpServer:
         if self._thread is not threading.current_thread():
             self._thread.join(_JOIN_S)
         shutil.rmtree(self._view, ignore_errors=True)
+        shutil.rmtree(self._updates, ignore_errors=True)
 
 
 class _FtpClasses:
@@ -550,6 +565,26 @@ def _ftp_classes() -> _FtpClasses:
         """The device's view: the root holds the mount points, nothing else is reachable."""
 
         allowed: tuple[str, ...] = ()
+        update_path = ""  # the host path of /flash/sys/mcuimg.bin
+        update_store = ""  # where an upload to it goes instead
+
+        def _is_update(self, path: str) -> bool:
+            return bool(self.update_path) and os.path.realpath(path) == self.update_path
+
+        def open(self, filename: str, mode: str) -> Any:
+            """An upload to /flash/sys/mcuimg.bin goes to the update area, off the flash
+            (as the firmware's updater takes it); it can't be read back."""
+            if self._is_update(filename):
+                if "r" in mode:
+                    raise OSError(errno.ENOENT, "No such file or directory")
+                return open(self.update_store, mode)
+            return super().open(filename, mode)
+
+        def listdir(self, path: str) -> list[str]:
+            names: list[str] = super().listdir(path)
+            if self.update_path and os.path.realpath(path) == os.path.dirname(self.update_path):
+                names = [name for name in names if name != _UPDATE[-1]]
+            return names
 
         def validpath(self, path: str) -> bool:
             real = os.path.realpath(path)

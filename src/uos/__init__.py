@@ -32,6 +32,7 @@ import stat as _stat
 import sys
 import threading
 from collections import namedtuple
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "chdir",
     "dupterm",
     "getcwd",
+    "ilistdir",
     "listdir",
     "mkdir",
     "mkfs",
@@ -130,6 +132,20 @@ def listdir(dir: Any = None) -> list[Any]:
     if isinstance(dir, bytes):
         return [name.encode() for name in names]
     return names
+
+
+def ilistdir(dir: Any = None) -> Iterator[tuple[Any, int, int, int]]:
+    """``(name, type, inode, size)`` for each entry of ``dir`` (``type`` 0x4000 for a
+    directory, 0x8000 for a file; ``inode`` 0). Not in 1.8.5: later MicroPython's, kept
+    because today's tools (``mpremote fs ls``) call it; 1.8.5 code never does. Raises as
+    ``listdir``."""
+    base = getcwd() if dir is None else _path(dir)
+    entries = []
+    for name in listdir(dir):
+        text = name.decode() if isinstance(name, bytes) else name
+        info = stat(base.rstrip("/") + "/" + text)
+        entries.append((name, info[0] & 0xF000, 0, info[6]))
+    return iter(entries)
 
 
 def mkdir(path: Any) -> None:
