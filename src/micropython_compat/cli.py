@@ -131,7 +131,7 @@ def _add_board_options(command: argparse.ArgumentParser) -> None:
 
 
 def _boards() -> int:
-    print('Built-in board descriptions (use with extends = "NAME" in a board file):')
+    print('Built-in board descriptions (--board NAME, or extends = "NAME" in a board file):')
     for name in description.builtin_names():
         desc = description.load_builtin(name)
         print(f"  {name:<10} {desc.name} ({desc.mcu}), {len(desc.pins)} pins")
@@ -139,7 +139,7 @@ def _boards() -> int:
     print(f"Speed: {build_description()}")
     spec, reason = _board.planned_choice()
     print(f"Board that would be chosen: {spec} ({reason})")
-    print(f"Choose another with --board or {_board.ENV_VAR}=sim|linux|FILE.")
+    print(f"Choose another with --board or {_board.ENV_VAR}=sim|linux|NAME|FILE.")
     return EXIT_OK
 
 
