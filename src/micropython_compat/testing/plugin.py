@@ -15,8 +15,9 @@ fresh WiPy's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder copied to /flash of every wipy fixture (boot.py, main.py, lib/)",
     )
     parser.addini("wipy_flash", "folder copied to /flash of every wipy fixture", default="")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """A failing test that traced pins (``wipy.trace("GP16")``) gets their text timing
+    diagram in its report."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    funcargs = getattr(item, "funcargs", {})
+    for name in ("wipy", "wipy_realtime"):
+        board = funcargs.get(name)
+        if isinstance(board, WiPyUnderTest) and board.traced:
+            report.sections.append((f"{name} trace (board time)", board.text_diagram()))
 
 
 def pytest_configure(config: pytest.Config) -> None:
