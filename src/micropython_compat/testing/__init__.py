@@ -20,10 +20,14 @@ from typing import Any
 
 from ..backends.sim import SimBoard
 from ..backends.sim.gpio import Conflict, LevelChange, SimPin
+from ..backends.sim.hd44780 import HD44780
 from ..backends.sim.i2c import I2CDevice, I2CEvent, SimI2CBus
 from ..backends.sim.i2c_devices import EEPROM, I2CTarget, RegisterFile
+from ..backends.sim.protocol import ProtocolError
 from ..backends.sim.spi import SimSPIBus, SPIConfig, SPIDevice, SPITransfer
+from ..backends.sim.ssd1306 import SSD1306I2C, SSD1306SPI
 from ..backends.sim.uart import SimUART
+from ..backends.sim.ws2812 import WS2812
 from ..board import active_runtime, release_board, use_board
 from ..clocks import RealClock, VirtualClock
 from ..runner import RunError
@@ -31,6 +35,11 @@ from .board import WiPyUnderTest
 
 __all__ = [
     "EEPROM",
+    "HD44780",
+    "ProtocolError",
+    "SSD1306I2C",
+    "SSD1306SPI",
+    "WS2812",
     "Conflict",
     "I2CDevice",
     "I2CEvent",
