@@ -14,6 +14,21 @@ import pytest
 from micropython_compat.testing import RunError, WiPyUnderTest, simulated_board
 
 
+def user_pytest(folder: Path) -> str:
+    """Run pytest in ``folder`` as a user would (a fresh process using the installed plugin,
+    none of this run's pytest settings); its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return result.stdout
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,16 +188,7 @@ def test_in_a_users_pytest_run(tmp_path: Path) -> None:
     write(tmp_path, "device/app/blinky.py", BLINKY)
     write(tmp_path, "other/main.py", "print('other main')\n")
     write(tmp_path, "test_project.py", PROJECT_TEST)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    out = result.stdout
+    out = user_pytest(tmp_path)
     assert "1 failed, 4 passed" in out, out
     assert (
         "ValueError: Pin('GP16') is dead: the board it belonged to was released at the end of "

@@ -3,9 +3,6 @@ read back and checked against the board's record."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +11,8 @@ from vcd.reader import TokenKind, tokenize
 
 from micropython_compat.testing import WiPyUnderTest
 from micropython_compat.testing.trace import LAYOUT, signals
+
+from .test_testing_devicecode import user_pytest
 
 BLINK = """\
     from machine import Pin, Timer
@@ -119,16 +118,7 @@ FAILING = """\
 
 def test_a_failing_test_report_shows_the_traced_pins(tmp_path) -> None:
     (tmp_path / "test_pulse.py").write_text(textwrap.dedent(FAILING))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    out = result.stdout
+    out = user_pytest(tmp_path)
     assert "1 failed" in out
     assert "wipy trace (board time)" in out
     gp16 = next(line for line in out.splitlines() if line.startswith("GP16 "))
