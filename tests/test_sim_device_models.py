@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from micropython_compat.backends.sim.hd44780 import HD44780
+from micropython_compat.backends.sim.onewire import DS18B20, crc8
 from micropython_compat.backends.sim.protocol import ProtocolError
 from micropython_compat.backends.sim.ssd1306 import SSD1306I2C, SSD1306SPI
 from micropython_compat.backends.sim.ws2812 import WS2812
@@ -134,3 +135,48 @@ def test_ws2812_reports_a_wrong_bit_rate_and_a_bad_pattern(wipy) -> None:
     with pytest.raises(ProtocolError, match=r"SPI byte 1 \(0xa8\), high nibble 1010"):
         spi.write(bytes([0x88, 0xA8] + [0x88] * 10))
     assert len(strip.errors) == 2
+
+
+# -- DS18B20 on a bit-banged 1-Wire bus -------------------------------------------------------
+
+
+def test_ds18b20_answers_a_bit_banged_driver_on_the_board_clock(wipy) -> None:
+    sensor = DS18B20(wipy, pin="GP12", via="GP22", serial=0x0000_00AB_CDEF)
+    driver = wipy.load(PROGRAMS / "ds18b20_driver.py")
+    bus = driver.OneWire("GP12")
+    rom = driver.read_rom(bus)
+    assert rom == sensor.rom and rom[0] == 0x28 and crc8(rom[:7]) == rom[7]
+    sensor.temperature = 21.5
+    start = wipy.clock.now_ns()
+    assert driver.read_temperature(bus) == 21.5 * 16
+    assert wipy.clock.now_ns() - start > 750_000_000  # the conversion was waited for
+    sensor.temperature = -10.125
+    assert driver.read_temperature(bus) == -10.125 * 16
+    assert sensor.errors == []
+
+
+def test_ds18b20_without_conversion_reads_the_power_on_value(wipy) -> None:
+    DS18B20(wipy, pin="GP12", via="GP22")
+    driver = wipy.load(PROGRAMS / "ds18b20_driver.py")
+    bus = driver.OneWire("GP12")
+    assert bus.reset()
+    bus.write_byte(0xCC)
+    bus.write_byte(0xBE)
+    data = bytes(bus.read_byte() for _ in range(9))
+    assert data[0] | data[1] << 8 == 85 * 16 and crc8(data[:8]) == data[8]
+
+
+def test_ds18b20_reports_a_slot_of_the_wrong_length_and_an_unknown_command(wipy) -> None:
+    DS18B20(wipy, pin="GP12", via="GP22")
+    driver = wipy.load(PROGRAMS / "ds18b20_driver.py")
+    bus = driver.OneWire("GP12")
+    assert bus.reset()
+    with pytest.raises(ProtocolError, match="0x12 is not a ROM command"):
+        bus.write_byte(0x12)
+    assert bus.reset()
+    import utime
+
+    bus.pin(0)
+    utime.sleep_us(200)
+    with pytest.raises(ProtocolError, match=r"a low pulse of 20[0-9] us is neither a write-1"):
+        bus.pin(1)

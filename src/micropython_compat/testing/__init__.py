@@ -23,6 +23,7 @@ from ..backends.sim.gpio import Conflict, LevelChange, SimPin
 from ..backends.sim.hd44780 import HD44780
 from ..backends.sim.i2c import I2CDevice, I2CEvent, SimI2CBus
 from ..backends.sim.i2c_devices import EEPROM, I2CTarget, RegisterFile
+from ..backends.sim.onewire import DS18B20
 from ..backends.sim.protocol import ProtocolError
 from ..backends.sim.spi import SimSPIBus, SPIConfig, SPIDevice, SPITransfer
 from ..backends.sim.ssd1306 import SSD1306I2C, SSD1306SPI
@@ -34,6 +35,7 @@ from ..runner import RunError
 from .board import WiPyUnderTest
 
 __all__ = [
+    "DS18B20",
     "EEPROM",
     "HD44780",
     "ProtocolError",
