@@ -2,7 +2,8 @@
 # The test command. Installs the project with its test tools into .venv, runs the whole suite
 # twice, with the C fast path and with its pure-Python twin (MICROPYTHON_COMPAT_PURE=1), then
 # the real-kernel tier: the contract suite on the linux backend inside a QEMU guest
-# (tests/kernel/run.sh; it installs its own tools with apt-get and caches its VM image).
+# (tests/kernel/run.sh; it installs its own tools with apt-get and caches its VM image), and the
+# emulated Raspberry Pi tier (tests/pi/run.sh: the project's aarch64 wheel on a Pi 3B's drivers).
 #
 #   bash tests/run.sh                 everything (what CI runs)
 #   bash tests/run.sh --host-only     without the real-kernel tier (no root, no VM)
@@ -46,6 +47,8 @@ stage "host suite, pure-Python twin (MICROPYTHON_COMPAT_PURE=1)" \
 if [ "$kernel" = 1 ]; then
     stage "real-kernel tier (QEMU x86 guest: gpio-sim, i2c-stub, SPI loopback, 16550 UARTs)" \
         bash tests/kernel/run.sh
+    stage "emulated Raspberry Pi tier (QEMU raspi3b: pinctrl-bcm2835, i2c-bcm2835, spi-bcm2835, PL011)" \
+        bash tests/pi/run.sh
 fi
 
 echo "== verdicts"

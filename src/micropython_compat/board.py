@@ -133,6 +133,16 @@ def _has_gpio_chips() -> bool:
     return bool(glob.glob("/dev/gpiochip*"))
 
 
+def _linux_description() -> str:
+    """Which built-in description the linux backend will use here, and why."""
+    from .backends.linux import detect_description
+
+    name = detect_description()
+    if name == "raspberry-pi":
+        return "the raspberry-pi description (/proc/device-tree/model names a Raspberry Pi)"
+    return f"the {name} description"
+
+
 def planned_choice(spec: str | os.PathLike[str] | None = None) -> tuple[str, str]:
     """What ``use_board(spec)`` would load, and why, without loading it: ``(spec, reason)``,
     the spec being ``'sim'``, ``'linux'``, another backend name or a description file path."""
@@ -142,7 +152,7 @@ def planned_choice(spec: str | os.PathLike[str] | None = None) -> tuple[str, str
     if env:
         return env, f"{ENV_VAR}={env}"
     if _has_gpio_chips():
-        return "linux", "found /dev/gpiochip*"
+        return "linux", f"found /dev/gpiochip*: {_linux_description()}"
     return "sim", "no /dev/gpiochip* here: the simulated WiPy"
 
 

@@ -1,9 +1,11 @@
 """The contract suite's bench: the same tests on every backend that is available.
 
 ``MICROPYTHON_COMPAT_CONTRACT_BENCH`` picks it: unset or ``sim`` (a simulated WiPy on a virtual
-clock, here and everywhere) or ``gpio-sim`` (the linux backend inside the VM guest that
+clock, here and everywhere), ``gpio-sim`` (the linux backend inside the VM guest that
 ``tests/kernel/run.sh`` boots, against the kernel's gpio-sim, i2c-stub, an SPI loopback and a
-16550 UART). See research/CONTRACT-BENCH.md (outside the package) and tests/kernel/README.md.
+16550 UART) or ``pi`` (the linux backend on the emulated Raspberry Pi 3B that
+``tests/pi/run.sh`` boots, against the Pi's own drivers). See research/CONTRACT-BENCH.md
+(outside the package), tests/kernel/README.md and tests/pi/README.md.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Bench(Protocol):
     i2c_missing: int
     smbus_only: bool
     spi_bus: int
+    spi_loopback: bool
     uart_id: int
 
     def drive(self, pin: str, level: int | None) -> None: ...
@@ -63,7 +66,7 @@ class SimBench:
     input_pin, output_pin, irq_pin = INPUT_PIN, OUTPUT_PIN, IRQ_PIN
     i2c_bus, i2c_missing, smbus_only = 0, 0x42, False
     i2c_addrs: tuple[int, ...] = (0x50, 0x51)
-    spi_bus, uart_id = 0, 0
+    spi_bus, uart_id, spi_loopback = 0, 0, True
 
     def __init__(self) -> None:
         self.board = SimBoard(load_builtin("wipy"), clock="virtual")
@@ -101,7 +104,42 @@ class SimBench:
         pass
 
 
-class GpioSimBench:
+class _KernelBench:
+    """What the benches on a real kernel share: a gpiod chip whose lines they inspect and hold
+    (``_line_id`` maps a pin to its line id there), a UART far end, real time."""
+
+    _chip: Any
+    _far: _FarEnd
+
+    def _line_id(self, pin: str) -> int | str:
+        return pin
+
+    def claimed(self, pin: str) -> bool:
+        return bool(self._chip.get_line_info(self._line_id(pin)).used)
+
+    @contextmanager
+    def hold_elsewhere(self, pin: str, consumer: str) -> Iterator[bool]:
+        request = self._chip.request_lines({self._line_id(pin): None}, consumer=consumer)
+        try:
+            yield True
+        finally:
+            request.release()
+
+    def uart_far_send(self, data: bytes) -> None:
+        self._far.send(data)
+
+    def uart_far_received(self, timeout_s: float) -> bytes:
+        return self._far.receive(timeout_s)
+
+    def settle(self) -> None:
+        time.sleep(0.1)
+
+    def close(self) -> None:
+        self._far.close()
+        self._chip.close()
+
+
+class GpioSimBench(_KernelBench):
     """The linux backend in the VM guest: gpio-sim chip 'mpc-sim' (lines GP0..GP31), i2c-stub
     at 0x50/0x51 on /dev/i2c-0, an SPI loopback on /dev/spidev0.0, UART 0 on $MPC_UART_DEVICE
     whose far end is $MPC_UART_FAR (a device path, or tcp:HOST:PORT)."""
@@ -110,7 +148,7 @@ class GpioSimBench:
     input_pin, output_pin, irq_pin = INPUT_PIN, OUTPUT_PIN, IRQ_PIN
     i2c_bus, i2c_missing, smbus_only = 0, 0x42, True
     i2c_addrs: tuple[int, ...] = (0x50, 0x51)
-    spi_bus, uart_id = 0, 0
+    spi_bus, uart_id, spi_loopback = 0, 0, True
     configfs = Path("/sys/kernel/config/gpio-sim/mpc")
 
     def __init__(self) -> None:
@@ -134,29 +172,49 @@ class GpioSimBench:
     def level(self, pin: str) -> int:
         return int((self._line(pin) / "value").read_text().strip())
 
-    def claimed(self, pin: str) -> bool:
-        return bool(self._chip.get_line_info(pin).used)
 
-    @contextmanager
-    def hold_elsewhere(self, pin: str, consumer: str) -> Iterator[bool]:
-        request = self._chip.request_lines({pin: None}, consumer=consumer)
-        try:
-            yield True
-        finally:
-            request.release()
+#: Why the input, pull and edge tests don't run on the emulated Pi.
+PI_NO_INPUTS = (
+    "not run on the emulated Raspberry Pi: QEMU's raspi3b models no GPIO inputs, pulls or edge "
+    "events (an input reads the output latch); these tests run on the gpio-sim tier"
+)
 
-    def uart_far_send(self, data: bytes) -> None:
-        self._far.send(data)
 
-    def uart_far_received(self, timeout_s: float) -> bytes:
-        return self._far.receive(timeout_s)
+class PiBench(_KernelBench):
+    """The linux backend on the emulated Raspberry Pi 3B (tests/pi/run.sh), with the board
+    chosen automatically (the built-in raspberry-pi description, from the device tree's model):
+    pinctrl-bcm2835's GPIO (outputs only), at24c EEPROMs at 0x50 and 0x51 on /dev/i2c-1, a
+    W25Q80BL flash on /dev/spidev0.0 (no loopback: tests/pi/guest_pi.py tests it), UART 0
+    (/dev/serial0, the PL011) whose far end is $MPC_UART_FAR (a USB serial adapter)."""
 
-    def settle(self) -> None:
-        time.sleep(0.1)
+    name = "pi"
+    input_pin, output_pin, irq_pin = "GPIO22", "GPIO17", "GPIO27"
+    i2c_bus, i2c_missing, smbus_only = 1, 0x42, False
+    i2c_addrs: tuple[int, ...] = (0x50, 0x51)
+    spi_bus, uart_id, spi_loopback = 0, 0, False
+    board_spec: Any = None  # chosen as on a user's Pi: no board file, no environment variable
 
-    def close(self) -> None:
-        self._far.close()
-        self._chip.close()
+    def __init__(self) -> None:
+        import gpiod
+
+        self._chip = gpiod.Chip("/dev/gpiochip0")
+        self._pins = next(Path("/sys/kernel/debug/pinctrl").glob("*bcm2835*/pins"))
+        self._far = _FarEnd(os.environ.get("MPC_UART_FAR", ""))
+
+    def drive(self, pin: str, level: int | None) -> None:
+        pytest.skip(PI_NO_INPUTS)
+
+    def level(self, pin: str) -> int:
+        """The pin's level in the GPIO level register (GPLEV), as pinctrl-bcm2835 reads it."""
+        offset = self._line_id(pin)
+        for line in self._pins.read_text().splitlines():
+            fields = line.split()
+            if fields[:2] == ["pin", str(offset)]:
+                return 1 if " in hi;" in line else 0
+        raise AssertionError(f"no pin {offset} in {self._pins}")
+
+    def _line_id(self, pin: str) -> int:
+        return int(pin[4:])  # GPIOn is line n of the BCM2835's chip
 
 
 class _FarEnd:
@@ -212,7 +270,9 @@ def make_bench() -> Bench:
         return SimBench()
     if kind == "gpio-sim":
         return GpioSimBench()
-    raise pytest.UsageError(f"{BENCH_VAR} must be 'sim' or 'gpio-sim', not {kind!r}")
+    if kind == "pi":
+        return PiBench()
+    raise pytest.UsageError(f"{BENCH_VAR} must be 'sim', 'gpio-sim' or 'pi', not {kind!r}")
 
 
 #: How long the far end of the bench UART must stay quiet before a UART test starts.
@@ -225,7 +285,14 @@ def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
     test (tests/contract/test_uart.py) the far end is drained: bytes an earlier test's UART
     sent and nobody read wait there (tests/kernel/README.md, "The UART far ends")."""
     made = make_bench()
-    if request.module.__name__.rpartition(".")[2] == "test_uart":
+    module = request.module.__name__.rpartition(".")[2]
+    if module == "test_spi" and not made.spi_loopback:
+        made.close()
+        pytest.skip(
+            f"not run on the {made.name} bench: it has no SPI loopback (its SPI device is "
+            "tested on its own: tests/pi/guest_pi.py)"
+        )
+    if module == "test_uart":
         made.uart_far_received(UART_DRAIN_S)
     micropython_compat.use_board(made.board_spec)
     try:

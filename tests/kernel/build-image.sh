@@ -23,27 +23,8 @@ LOG="$OUT.log"
 PY=${MPC_VM_PYTHON:-python3}
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
-fail() {
-    echo "image build failed: $*" >&2
-    exit 3
-}
-
-# step DESCRIPTION TIMEOUT_S COMMAND...: run COMMAND with its output in the log; fail on error,
-# naming the step and the last error line it printed.
-step() {
-    local what=$1 limit=$2 rc before why
-    shift 2
-    echo "-- $what" | tee -a "$LOG"
-    before=$(wc -l <"$LOG")
-    timeout --kill-after=10 "$limit" "$@" >>"$LOG" 2>&1
-    rc=$?
-    if [ "$rc" -ne 0 ]; then
-        tail -n 15 "$LOG" | sed 's/^/   | /' >&2
-        [ "$rc" -eq 124 ] && fail "$what: timed out after ${limit}s (log: $LOG)"
-        why=$(tail -n "+$((before + 1))" "$LOG" | grep -E '^(E:|ERROR:|error:)|[Ee]rror:' | tail -n 1)
-        fail "$what (exit $rc${why:+: $why}; log: $LOG)"
-    fi
-}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 DEBOOTSTRAP_PID=""
 remove_work() { # also after an interrupted debootstrap, which may leave mounts in its target
@@ -63,10 +44,7 @@ mkdir -p "$WORK" || fail "cannot create $WORK"
 START=$(date +%s)
 
 # --- where Debian packages come from: this machine's own apt configuration -------------------
-read -r MIRROR KEYRING < <("$PY" "$HERE/apt_source.py" --release "$RELEASE" 2>>"$LOG") ||
-    fail "no Debian $RELEASE source in this machine's apt configuration ($(tail -n1 "$LOG"))"
-[ -n "${MIRROR:-}" ] || fail "no Debian $RELEASE source in this machine's apt configuration"
-[ -r "$KEYRING" ] || KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+debian_mirror "$RELEASE"
 
 # --- root file system: debootstrap runs in the background while the kernel is prepared --------
 ROOTFS="$WORK/rootfs"
@@ -76,18 +54,10 @@ timeout --kill-after=10 900 debootstrap --variant=minbase --include=python3,kmod
 DEBOOTSTRAP_PID=$!
 
 # --- kernel packages through a private apt configuration (bookworm-backports only) -----------
-APT="$WORK/apt"
-mkdir -p "$APT/etc/apt.conf.d" "$APT/etc/preferences.d" "$APT/etc/sources.list.d" \
-    "$APT/lists/partial" "$APT/cache/archives/partial" "$WORK/debs"
-echo "deb [signed-by=$KEYRING] $MIRROR $RELEASE-backports main" >"$APT/etc/sources.list"
-APT_OPTS=(-o "Dir::Etc=$APT/etc" -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache"
-    -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+mkdir -p "$WORK/debs"
+private_apt "$WORK/apt" "deb [signed-by=$KEYRING] $MIRROR $RELEASE-backports main"
 step "apt-get update ($RELEASE-backports)" 180 apt-get "${APT_OPTS[@]}" update
 
-depends_of() { # the first dependency of package $1 whose name matches the regex $2
-    apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" 2>>"$LOG" |
-        sed -n 's/^Depends: //p' | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' | grep -E -m1 "$2"
-}
 IMAGE_PKG=$(depends_of linux-image-amd64 '^linux-image-[0-9]') ||
     fail "linux-image-amd64 not found in $RELEASE-backports"
 KVER=${IMAGE_PKG#linux-image-}
@@ -166,29 +136,7 @@ KMOD="$K/lib/modules/$KVER"
 GMOD="$ROOTFS/lib/modules/$KVER"
 mkdir -p "$GMOD/extra"
 WANTED="configfs i2c-stub i2c-dev 9p 9pnet_virtio"
-"$PY" - "$KMOD" "$GMOD" $WANTED >>"$LOG" 2>&1 <<'PYEOF' || fail "cannot copy kernel modules (log: $LOG)"
-import shutil, sys
-from pathlib import Path
-src, dst, wanted = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
-deps = {}
-for line in (src / "modules.dep").read_text().splitlines():
-    path, _, rest = line.partition(":")
-    deps[path] = rest.split()
-by_name = {Path(p).name.split(".ko")[0].replace("-", "_"): p for p in deps}
-todo, done = [by_name[w.replace("-", "_")] for w in wanted], set()
-while todo:
-    path = todo.pop()
-    if path not in done:
-        done.add(path)
-        todo.extend(deps[path])
-for path in sorted(done):
-    (dst / path).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src / path, dst / path)
-    print("module", path)
-for name in ("modules.builtin", "modules.builtin.modinfo", "modules.order"):
-    if (src / name).exists():
-        shutil.copy2(src / name, dst / name)
-PYEOF
+guest_modules "$KMOD" "$GMOD" $WANTED
 cp "$MOD"/gpio-sim.ko "$MOD"/irq_sim.ko "$MOD"/spi-loopback.ko "$GMOD/extra/" ||
     fail "cannot copy the built modules"
 step "depmod the guest" 120 depmod -b "$ROOTFS" "$KVER"
@@ -201,8 +149,7 @@ rm -rf "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/i
 [ -e "$ROOTFS/dev/console" ] || mknod -m 600 "$ROOTFS/dev/console" c 5 1 ||
     fail "cannot create /dev/console in the root file system"
 
-step "pack rootfs.cpio" 300 bash -c 'cd "$1" && find . -print0 | LC_ALL=C sort -z |
-    cpio --null --create --format=newc --quiet >"$2"' _ "$ROOTFS" "$WORK/rootfs.cpio"
+pack_cpio "$ROOTFS" "$WORK/rootfs.cpio"
 cp "$K/boot/vmlinuz-$KVER" "$WORK/vmlinuz" || fail "no vmlinuz-$KVER in $IMAGE_PKG"
 {
     echo "kernel: $KVER ($IMAGE_PKG from $RELEASE-backports)"

@@ -25,30 +25,13 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${MPC_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/micropython-compat-vm}
-MODE=tests
-REBUILD=0
-VM_TIMEOUT=600
-EXTRA=()
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --smoke) MODE=smoke ;;
-        --bench) MODE=bench ;;
-        --shell) MODE=shell ;;
-        --rebuild) REBUILD=1 ;;
-        --timeout) VM_TIMEOUT=$2; shift ;;
-        --) shift; EXTRA=("$@"); break ;;
-        -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
-    esac
-    shift
-done
-
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+LOG=/dev/null
+MODE=tests REBUILD="" VM_TIMEOUT=600 EXTRA=()
+tier_options "$0" "smoke bench shell" "$@"
 T0=$(date +%s)
 elapsed() { echo "$(($(date +%s) - T0)) s"; }
-build_failed() {
-    echo "image build failed: $*" >&2
-    exit 3
-}
 
 # ---- host tools --------------------------------------------------------------------------------
 pick_python() { # a host python with the guest's minor version (bookworm: 3.11), else python3
@@ -58,7 +41,7 @@ pick_python() { # a host python with the guest's minor version (bookworm: 3.11),
     done
 }
 PY=$(pick_python)
-[ -n "$PY" ] || build_failed "no python3 on this machine"
+[ -n "$PY" ] || fail "no python3 on this machine"
 export MPC_VM_PYTHON=$PY
 NEED_PKGS=()
 for pair in qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap depmod:kmod cpio:cpio \
@@ -71,32 +54,17 @@ if [ "${#NEED_PKGS[@]}" -gt 0 ]; then
     echo "== installing host tools: ${NEED_PKGS[*]}"
     { timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 \
         apt-get install -y -qq --no-install-recommends "${NEED_PKGS[@]}"; } >/dev/null ||
-        build_failed "apt-get install ${NEED_PKGS[*]} failed"
+        fail "apt-get install ${NEED_PKGS[*]} failed"
 fi
 
 # ---- the image (cached) ------------------------------------------------------------------------
-KEY=$(cat "$HERE/build-image.sh" "$HERE/guest-init.sh" "$HERE/apt_source.py" \
-    "$HERE/guest-requirements.txt" "$HERE"/modules/* | sha256sum | cut -c1-16)
-IMAGE="$CACHE/image-$KEY"
-mkdir -p "$CACHE" || build_failed "cannot create the cache directory $CACHE"
-exec 9>"$CACHE/.build-lock" # one build at a time; a second run waits for it, then reuses it
-flock -w 1800 9 || build_failed "another run.sh has been building the image for 30 minutes"
-if [ "$REBUILD" = 1 ] || [ ! -f "$IMAGE/rootfs.cpio" ] || [ ! -f "$IMAGE/vmlinuz" ]; then
-    echo "== building the VM image in $IMAGE (a few minutes; cached afterwards)"
-    bash "$HERE/build-image.sh" "$IMAGE" || exit 3
-    for old in "$CACHE"/image-*; do # keep only the image these scripts build
-        [ "$old" = "$IMAGE" ] || [ "$old" = "$IMAGE.log" ] || rm -rf "$old"
-    done
-    echo "== image built after $(elapsed)"
-else
-    echo "== cached VM image: $IMAGE ($(du -sh "$IMAGE" | cut -f1))"
-fi
-flock -u 9
-# run directories left by runs that were killed (a live run's is younger than its timeout)
-find "$CACHE" -maxdepth 1 -name 'run.*' -mmin +120 -exec rm -rf {} + 2>/dev/null
+KEY=$(cat "$HERE/build-image.sh" "$HERE/guest-init.sh" "$HERE/apt_source.py" "$HERE/lib.sh" \
+    "$HERE/kmods.py" "$HERE/guest-requirements.txt" "$HERE"/modules/* | sha256sum | cut -c1-16)
+cached_image "$CACHE" "$KEY" "$HERE/build-image.sh" $REBUILD
+echo "== image ready after $(elapsed)"
 
 # ---- the code under test, staged for the 9p share ----------------------------------------------
-STAGE=$(mktemp -d "$CACHE/run.XXXXXX") || build_failed "cannot create a run directory in $CACHE"
+STAGE=$(mktemp -d "$CACHE/run.XXXXXX") || fail "cannot create a run directory in $CACHE"
 RELAY_PID=""
 cleanup() {
     [ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null
@@ -105,22 +73,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$STAGE/repo" "$STAGE/site" "$STAGE/bin" "$STAGE/sock"
-if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    (cd "$ROOT" && git ls-files -z -c -o --exclude-standard |
-        tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$STAGE/repo"
-else
-    tar -C "$ROOT" --exclude=.git --exclude=.venv --exclude=build --exclude='*.so' \
-        --exclude=__pycache__ -cf - . | tar -xf - -C "$STAGE/repo"
-fi
+stage_tree "$ROOT" "$STAGE/repo"
 echo "== installing the project for the guest (pip install --target, C extension built here)"
-# A small venv with the build backend, made once, spares pip a fresh build environment per run.
-BUILDENV="$CACHE/buildenv-$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-if [ ! -x "$BUILDENV/bin/python" ] || ! "$BUILDENV/bin/python" -c 'import setuptools, wheel' 2>/dev/null; then
-    rm -rf "$BUILDENV"
-    { timeout 120 "$PY" -m venv "$BUILDENV" && timeout 300 "$BUILDENV/bin/python" -m pip install \
-        --quiet --disable-pip-version-check "setuptools>=61" wheel; } >"$STAGE/pip.log" 2>&1 ||
-        { tail -n 5 "$STAGE/pip.log" >&2; build_failed "cannot make the build venv $BUILDENV"; }
-fi
+build_venv "$CACHE" "$PY" "$STAGE/pip.log" "$ROOT/pyproject.toml"
 if ! timeout 300 "$BUILDENV/bin/python" -m pip install --quiet --no-input --no-build-isolation \
     --disable-pip-version-check --no-deps --target "$STAGE/site" "$STAGE/repo" \
     >"$STAGE/pip.log" 2>&1; then
@@ -143,12 +98,8 @@ echo "MPC_MODE=$MODE" >"$STAGE/config"
 if [ "${#EXTRA[@]}" -gt 0 ]; then printf '%s\n' "${EXTRA[@]}"; fi >"$STAGE/pytest-args"
 
 # ---- the UART relay (host end of /dev/ttyS1 and /dev/ttyS2) -----------------------------------
-"$PY" "$HERE/uart_relay.py" --pair uart1 "$STAGE/sock/ttyS1" "$STAGE/sock/far1" \
-    --pair uart2 "$STAGE/sock/ttyS2" "$STAGE/sock/far2" --log "$STAGE/uart.log" \
-    --ready "$STAGE/sock/ready" --timeout "$((VM_TIMEOUT + 30))" &
-RELAY_PID=$!
-for _ in $(seq 50); do [ -e "$STAGE/sock/ready" ] && break; sleep 0.1; done
-[ -e "$STAGE/sock/ready" ] || { echo "FAIL: the UART relay did not start" >&2; exit 1; }
+start_uart_relay "$PY" "$STAGE/uart.log" "$STAGE/sock/ready" "$((VM_TIMEOUT + 30))" \
+    --pair uart1 "$STAGE/sock/ttyS1" "$STAGE/sock/far1" --pair uart2 "$STAGE/sock/ttyS2" "$STAGE/sock/far2"
 
 # ---- the VM ------------------------------------------------------------------------------------
 echo "== booting the VM (QEMU TCG; mode $MODE; stops by itself within ${VM_TIMEOUT}s)"
