@@ -71,6 +71,27 @@ def test_load_is_fresh_every_call_and_so_are_its_imports(wipy, tmp_path, capsys)
     assert "counter" not in sys.modules and "helper" not in sys.modules
 
 
+def test_device_code_gets_gc_and_sys_with_micropythons_additions(wipy, tmp_path, capsys) -> None:
+    write(
+        tmp_path,
+        "mem.py",
+        """\
+        import gc
+        import sys
+        free = gc.mem_free()
+        gc.collect()
+        try:
+            raise ValueError("shown")
+        except ValueError as e:
+            sys.print_exception(e)
+        """,
+    )
+    mem = wipy.load(tmp_path / "mem.py")
+    assert isinstance(mem.free, int) and mem.free > 0
+    assert capsys.readouterr().out.endswith("ValueError: shown\n")
+    assert mem.sys is not sys and mem.sys.modules is sys.modules  # the rest is CPython's
+
+
 def test_load_raises_what_the_code_raises(wipy, tmp_path) -> None:
     write(tmp_path, "bad.py", "import time\ntime.sleep_ms(1)\nraise OSError(5)\n")
     with pytest.raises(OSError):
@@ -164,7 +185,11 @@ PROJECT_TEST = """\
         assert len(wipy.pin("GP16").history) == 2
 
     def test_cpython_time_is_untouched(wipy):
+        import gc, sys
+        mem = wipy.load("app/mem.py")
+        assert mem.free > 0
         assert not hasattr(time, "sleep_ms")
+        assert not hasattr(gc, "mem_free") and not hasattr(sys, "print_exception")
 
     def test_two_uses_a_dead_pin(wipy):
         LED["pin"].value(1)
@@ -186,6 +211,9 @@ def test_in_a_users_pytest_run(tmp_path: Path) -> None:
     write(tmp_path, "pytest.ini", "[pytest]\nwipy_flash = device\n")
     write(tmp_path, "device/main.py", "print('device main')\n")
     write(tmp_path, "device/app/blinky.py", BLINKY)
+    write(
+        tmp_path, "device/app/mem.py", "import gc, time\ntime.sleep_ms(1)\nfree = gc.mem_free()\n"
+    )
     write(tmp_path, "other/main.py", "print('other main')\n")
     write(tmp_path, "test_project.py", PROJECT_TEST)
     out = user_pytest(tmp_path)

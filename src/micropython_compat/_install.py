@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from .tracebacks import print_exception
 
-__all__ = ["install"]
+__all__ = ["flavoured_module", "install"]
 
 # What MicroPython reports for the heap; CPython has no fixed heap, so these are nominal.
 _HEAP_SIZE = 64 * 1024
@@ -68,3 +68,35 @@ def install() -> None:
         for name, function in names.items():
             if not hasattr(module, name):
                 setattr(module, name, function)
+
+
+class _Flavoured(ModuleType):
+    """A stand-in for a CPython module: MicroPython's additions as its own attributes; every
+    other attribute is read from, written to and deleted on the real module (so
+    ``sys.stdout = ...`` in the program's code still redirects CPython's output)."""
+
+    def __init__(self, real: ModuleType, additions: dict[str, Callable[..., Any]]) -> None:
+        super().__init__(real.__name__, real.__doc__)
+        vars(self).update(additions)
+        vars(self)["_real_module"] = real
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(vars(self)["_real_module"], attribute)
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        setattr(vars(self)["_real_module"], attribute, value)
+
+    def __delattr__(self, attribute: str) -> None:
+        delattr(vars(self)["_real_module"], attribute)
+
+
+def flavoured_module(name: str) -> ModuleType | None:
+    """For the program's own code only: CPython's ``gc`` or ``sys`` with MicroPython's additions
+    (``gc.mem_free``, ``sys.print_exception``, ...) as a separate module object standing in for
+    the real one (see ``_Flavoured``), so CPython's module never gains them. ``None`` for any
+    other name."""
+    if name not in ("gc", "sys"):
+        return None
+    real = sys.modules[name]
+    additions = next(names for module, names in _additions().items() if module is real)
+    return _Flavoured(real, additions)

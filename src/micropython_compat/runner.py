@@ -64,7 +64,7 @@ from typing import Any, TextIO, Union
 
 from . import board as _board
 from . import devicecode, filesystem
-from ._install import install
+from ._install import flavoured_module, install
 from .bytesrules import DeviceBytearray, bytes_format
 from .clocks import VirtualClock
 from .devicecode import native_emitter
@@ -624,6 +624,7 @@ class _PlainNames:
                 self._library_module(name)
                 or self._program_module(name)
                 or (self._u_module(name) if name in PLAIN_NAMES else None)
+                or flavoured_module(name)  # gc, sys: with MicroPython's additions
             )
             self._chosen[name] = module
             return module
