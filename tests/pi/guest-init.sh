@@ -21,7 +21,8 @@ mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 echo "MPC-VM: /init started at $(cut -d' ' -f1 /proc/uptime) s (uptime)"
 
-for m in bcm2835_wdt bcm2835-rng i2c-bcm2835 i2c-dev spi-bcm2835 dwc2 ftdi_sio; do
+# USB first: the adapter enumerates (the slowest device to appear) while the rest load.
+for m in dwc2 ftdi_sio bcm2835_wdt bcm2835-rng i2c-bcm2835 i2c-dev spi-bcm2835; do
     modprobe "$m" || echo "MPC-VM: modprobe $m failed"
 done
 echo "MPC-VM: modules loaded at $(cut -d' ' -f1 /proc/uptime) s"

@@ -30,6 +30,7 @@ for _ in $(seq 100); do # nodes appear as the drivers bind (USB enumerates last)
         [ -c "$dev" ] || missing="$missing $dev"
     done
     [ -z "$missing" ] && break
+    [ -n "${first_missing+set}" ] || first_missing=$missing
     sleep 0.1
 done
 if [ -n "$missing" ]; then
@@ -40,7 +41,7 @@ fi
 export HOME=/root PY_COLORS=0 PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 export MICROPYTHON_COMPAT_CONTRACT_BENCH=pi MPC_UART_FAR=/dev/ttyUSB0
 unset MICROPYTHON_COMPAT_BOARD
-say "devices ready at $(uptime_s) s: $(cat /proc/device-tree/model | tr -d '\0');" \
+say "devices ready at $(uptime_s) s (missing at first:${first_missing:- none}): $(cat /proc/device-tree/model | tr -d '\0');" \
     "$(cat /sys/bus/gpio/devices/gpiochip0/of_node/compatible 2>/dev/null | tr '\0' ' ')" \
     "/dev/i2c-1 /dev/spidev0.0 /dev/serial0 -> ttyAMA0, far end /dev/ttyUSB0"
 cd "$R/repo" || finish 1
