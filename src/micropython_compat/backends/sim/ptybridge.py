@@ -6,12 +6,12 @@ control, on the real clock:
 
 * **TX** (the program writes): bytes leave at the port's baud rate, one frame of
   ``SimUART.frame_bits`` per character, never faster. ``send()`` blocks while more than
-  about 10 ms of line time is queued, as a device's ``write()`` blocks on a full TX FIFO.
-  While a terminal program has the pty open, nothing is ever dropped: when it reads slowly
-  and the pty's buffer is full, transmission pauses until there is room (and the line
-  resumes at its rate, without a burst). While nobody has it open, the bytes go out into
-  the void at the line's pace (as on an unconnected wire) and whatever the last reader left
-  unread is flushed, so the next one starts clean.
+  about 50 ms of line time is queued (room for the host's scheduling), as a device's
+  ``write()`` blocks on a full TX FIFO. While a terminal program has the pty open, nothing
+  is ever dropped: when it reads slowly and the pty's buffer is full, transmission pauses
+  until there is room (and the line resumes at its rate, without a burst). While nobody has
+  it open, the bytes go out into the void at the line's pace (as on an unconnected wire) and
+  whatever the last reader left unread is flushed, so the next one starts clean.
 * **RX** (the terminal types): bytes are read from the pty only while the port's receive
   ring has room, so a fast sender waits instead of losing bytes.
 
@@ -32,7 +32,7 @@ from typing import Protocol
 __all__ = ["PtyBridge"]
 
 _POLL_MS = 50  # how often a bridge with no terminal attached looks for one
-_AHEAD_NS = 10_000_000  # line time a writer may queue before send() blocks
+_AHEAD_NS = 50_000_000  # line time a writer may queue before send() blocks (host jitter)
 _MIN_AHEAD = 16  # ... and never less than the cc3200's TX FIFO
 _BATCH_NS = 2_000_000  # the TX thread wakes at most about this often while sending
 _CHUNK = 4096
@@ -87,7 +87,7 @@ class PtyBridge:
 
     # -- the program's side ------------------------------------------------------------------
     def send(self, data: bytes) -> None:
-        """Queue ``data`` for the line; block while more than ~10 ms of line time waits."""
+        """Queue ``data`` for the line; block while more than ~50 ms of line time waits."""
         ahead = max(_MIN_AHEAD, _AHEAD_NS // max(1, self._port.char_time_ns))
         with self._tx_cond:
             if self._stopping.is_set():
