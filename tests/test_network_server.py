@@ -476,3 +476,59 @@ def test_ftp_update_image_goes_to_the_update_area_not_the_flash(board: SimBoard)
         assert ftp.nlst("/flash/sys") == ["other.bin"]
     finally:
         ftp.quit()
+
+
+def test_a_login_longer_than_32_characters_is_refused_not_cut(board: SimBoard) -> None:
+    server = Server(login=("u" * 32, "p" * 32))  # 32 is the most the firmware keeps
+    with pytest.raises(ValueError, match="invalid argument"):
+        server.init(login=("user", "p" * 33))
+    with pytest.raises(ValueError, match="invalid argument"):
+        server.init(login=("u" * 33, "password"))
+    _ftp(board, "u" * 32, "p" * 32).quit()  # the login in force is still the last good one
+
+
+def test_ftp_never_follows_a_link_even_one_that_looks_confined(board: SimBoard, tmp_path) -> None:
+    flash = board.storage.flash
+    (flash / "real.txt").write_text("inside")
+    (flash / "sub").mkdir()
+    (flash / "sub" / "f.txt").write_text("in sub")
+    os.symlink(flash / "real.txt", flash / "alias.txt")  # passes the path check...
+    os.symlink(flash / "sub", flash / "subalias")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("host secret, 27 bytes long!")
+    os.symlink(outside, flash / "escape.txt")
+    Server()
+    ftp = _ftp(board)
+    try:
+        for path in ("/flash/alias.txt", "/flash/subalias/f.txt", "/flash/escape.txt"):
+            with pytest.raises(ftplib.error_perm, match=r"^550"):  # ...but is never followed
+                ftp.retrbinary(f"RETR {path}", io.BytesIO().write)
+        with pytest.raises(ftplib.error_perm, match=r"^550"):
+            ftp.storbinary("STOR /flash/alias.txt", io.BytesIO(b"overwrite"))
+        assert (flash / "real.txt").read_text() == "inside"
+        got = io.BytesIO()
+        ftp.retrbinary("RETR /flash/sub/f.txt", got.write)
+        assert got.getvalue() == b"in sub"
+        listing: list[str] = []
+        ftp.retrlines("LIST /flash", listing.append)
+        escape = next(line for line in listing if "escape.txt" in line)
+        assert escape.startswith("l") and "->" not in escape and " 27 " not in escape
+    finally:
+        ftp.quit()
+
+
+def test_uos_remove_on_a_link_removes_the_link_not_its_target(board: SimBoard, tmp_path) -> None:
+    import uos
+
+    flash = board.storage.flash
+    (flash / "real.txt").write_text("inside")
+    outside = tmp_path / "target.txt"
+    outside.write_text("keep me")
+    os.symlink(flash / "real.txt", flash / "alias.txt")
+    os.symlink(outside, flash / "link.txt")
+    uos.remove("/flash/alias.txt")
+    assert not os.path.lexists(flash / "alias.txt")
+    assert (flash / "real.txt").read_text() == "inside"
+    with pytest.raises(OSError):  # a link leading out of the drive isn't touched at all
+        uos.remove("/flash/link.txt")
+    assert outside.read_text() == "keep me"

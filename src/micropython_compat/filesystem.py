@@ -189,9 +189,25 @@ class FileSystem:
         """Create a directory; ``OSError(EEXIST)`` if it exists."""
         _host_call(_os["mkdir"], self._changeable(path))
 
+    def _entry(self, path: Any) -> Path:
+        """The host path of the directory entry ``path`` names, its last name not followed
+        (a symbolic link is itself); the checks of ``_changeable`` (a link leading out of the
+        mount is refused with ``EACCES`` all the same)."""
+        full = self.abspath(path)
+        self._changeable(full)
+        parent, _, name = full.rpartition("/")
+        return self.host_path(parent) / name
+
+    def is_link(self, path: Any) -> bool:
+        """Whether ``path`` names a symbolic link (on the host: the device has none)."""
+        try:
+            return self._entry(path).is_symlink()
+        except OSError:
+            return False
+
     def remove(self, path: Any) -> None:
-        """Remove a file."""
-        _host_call(_os["remove"], self._changeable(path))
+        """Remove a file; a symbolic link is removed itself, never what it points to."""
+        _host_call(_os["remove"], self._entry(path))
 
     def rmdir(self, path: Any) -> None:
         """Remove an empty directory."""

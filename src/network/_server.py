@@ -54,7 +54,7 @@ _STATE_KEY = "network.Server"
 DEFAULT_LOGIN = ("micro", "python")
 DEFAULT_TIMEOUT_S = 300
 MIN_TIMEOUT_S = 5
-_LOGIN_MAX = 32  # the firmware keeps this many characters of the user and the password
+_LOGIN_MAX = 32  # the firmware's longest user and password (SERVERS_USER_PASS_LEN_MAX)
 _LOGIN_TRIES = 3
 _LINE_MAX = 256
 _POLL_S = 0.05
@@ -72,6 +72,13 @@ _SUCCEEDED = b"\r\nLogin succeeded!\r\n"
 _FTP_BANNER = "Micro Python FTP Server"
 # The over-the-air update image: uploads go to the update area, never onto the flash.
 _UPDATE = ("sys", "mcuimg.bin")
+# The modes pyftpdlib opens files with, as os.open flags.
+_OPEN_FLAGS = {
+    "r": os.O_RDONLY,
+    "w": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    "a": os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+    "r+": os.O_RDWR,
+}
 
 
 class _Settings:
@@ -121,18 +128,20 @@ class Server:
         self.init(login=login, timeout=timeout)
 
     def init(self, *, login: Any = None, timeout: Any = None) -> None:
-        """Set the login (default ``('micro', 'python')``; each at most 32 characters, the
-        rest is dropped) and the timeout in seconds (default 300), and start the servers if
-        they aren't running. Raises ``TypeError`` for a login that isn't a tuple/list of two
-        strings (``ValueError`` for another length) or a timeout that isn't an int,
-        ``ValueError`` for a timeout under 5 seconds."""
+        """Set the login (default ``('micro', 'python')``; each at most 32 characters, or
+        ``ValueError`` as the firmware raises: nothing is cut short) and the timeout in seconds
+        (default 300), and start the servers if they aren't running. Raises ``TypeError`` for a
+        login that isn't a tuple/list of two strings (``ValueError`` for another length) or a
+        timeout that isn't an int, ``ValueError`` for a timeout under 5 seconds."""
         user, password = DEFAULT_LOGIN
         if login is not None:
             if not isinstance(login, (tuple, list)):
                 raise TypeError(f"object '{type(login).__name__}' is not a tuple or list")
             if len(login) != 2:
                 raise ValueError("tuple/list has wrong length")
-            user, password = (_text(part)[:_LOGIN_MAX] for part in login)
+            user, password = (_text(part) for part in login)
+            if len(user) > _LOGIN_MAX or len(password) > _LOGIN_MAX:
+                raise bad_argument()
         seconds = DEFAULT_TIMEOUT_S if timeout is None else _to_int(timeout)
         self._settings.user, self._settings.password = user, password
         self._set_timeout(seconds)
@@ -578,7 +587,51 @@ def _ftp_classes() -> _FtpClasses:
                 if "r" in mode:
                     raise OSError(errno.ENOENT, "No such file or directory")
                 return open(self.update_store, mode)
-            return super().open(filename, mode)
+            return self._open_no_follow(filename, mode)
+
+        def _open_no_follow(self, filename: str, mode: str) -> Any:
+            """Open ``filename`` walking down from its mount point's folder one name at a time,
+            following no symbolic link on the way or at the end (a link swapped in after
+            ``validpath`` checked the path is refused, never followed): ``OSError``."""
+            parts = os.path.relpath(os.path.abspath(filename), self.root).split(os.sep)
+            if len(parts) < 2 or parts[0] in (os.curdir, os.pardir):
+                raise OSError(errno.EPERM, "the root holds only the mount points")
+            base = os.path.realpath(os.path.join(self.root, parts[0]))  # our own mount link
+            flags = _OPEN_FLAGS[mode.replace("b", "")] | os.O_NOFOLLOW
+            folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                for name in parts[1:-1]:
+                    inner = os.open(
+                        name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder
+                    )
+                    os.close(folder)
+                    folder = inner
+                fd = os.open(parts[-1], flags, 0o666, dir_fd=folder)
+            finally:
+                os.close(folder)
+            stream = open(fd, mode)  # noqa: SIM115 - pyftpdlib closes it
+            stream.raw.name = filename  # type: ignore[attr-defined]  # pyftpdlib uses the name
+            return stream
+
+        def _is_mount_point(self, path: str) -> bool:
+            parent = os.path.dirname(os.path.abspath(path))
+            return bool(os.path.realpath(parent) == os.path.realpath(self.root))
+
+        def lstat(self, path: str) -> os.stat_result:
+            """The mount points as the directories they are; links as links."""
+            return os.stat(path) if self._is_mount_point(path) else os.lstat(path)
+
+        def islink(self, path: str) -> bool:
+            return not self._is_mount_point(path) and os.path.islink(path)
+
+        def readlink(self, path: str) -> str:
+            raise OSError(errno.EPERM, "a link's target is not shown")
+
+        def getsize(self, path: str) -> int:
+            return self.lstat(path).st_size
+
+        def getmtime(self, path: str) -> float:
+            return self.lstat(path).st_mtime
 
         def listdir(self, path: str) -> list[str]:
             names: list[str] = super().listdir(path)
@@ -591,12 +644,6 @@ def _ftp_classes() -> _FtpClasses:
             if real == os.path.realpath(self.root):
                 return True
             return any(real == a or real.startswith(a + os.sep) for a in self.allowed)
-
-        def lstat(self, path: str) -> os.stat_result:
-            return os.stat(path)  # show the mount points as the directories they are
-
-        def islink(self, path: str) -> bool:
-            return False
 
         def _guard(self, path: str) -> None:
             parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))

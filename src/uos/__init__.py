@@ -161,10 +161,10 @@ def remove(path: Any) -> None:
     ``OSError(EPERM)`` for a drive itself, ``OSError(EROFS)`` on a read-only drive."""
     fs = _fs()
     text = _path(path)
-    if fs.host_path(text).is_dir():
-        fs.rmdir(text)
+    if fs.is_link(text) or not fs.host_path(text).is_dir():
+        fs.remove(text)  # a symbolic link goes itself, never what it points to
     else:
-        fs.remove(text)
+        fs.rmdir(text)
 
 
 rmdir = remove
