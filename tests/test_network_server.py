@@ -11,6 +11,7 @@ import io
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -85,8 +86,8 @@ def telnet(board: SimBoard) -> Iterator[Telnet]:
 
 def _ftp(board: SimBoard, user: str = "micro", password: str = "python") -> ftplib.FTP:
     ftp = ftplib.FTP()
-    ftp.connect("127.0.0.1", board.network_device.ftp_port, timeout=TIMEOUT_S)
     try:
+        ftp.connect("127.0.0.1", board.network_device.ftp_port, timeout=TIMEOUT_S)
         ftp.login(user, password)
     except BaseException:
         ftp.close()
@@ -532,3 +533,94 @@ def test_uos_remove_on_a_link_removes_the_link_not_its_target(board: SimBoard, t
     with pytest.raises(OSError):  # a link leading out of the drive isn't touched at all
         uos.remove("/flash/link.txt")
     assert outside.read_text() == "keep me"
+
+
+# ------------------------------------------------------------- safe by default (issue 9)
+
+
+def test_the_default_login_is_announced_on_stderr(board: SimBoard, capsys) -> None:
+    Server()
+    assert "default login micro/python" in capsys.readouterr().err
+    Server().deinit()
+    Server(login=("me", "secret"))
+    assert "default login" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.7"])
+def test_no_listening_beyond_loopback_with_the_default_login(board: SimBoard, host) -> None:
+    board.network_device.binding = ServerBinding(host=host, telnet_port=0, ftp_port=0)
+    with pytest.raises(OSError, match=r"login=\('user', 'password'\)") as info:
+        Server()
+    assert info.value.errno == errno.EACCES
+    assert board.network_device.telnet_port == 0  # nothing was bound
+
+
+@pytest.mark.parametrize("host", ["", "0"])
+def test_an_empty_host_never_silently_means_every_interface(board: SimBoard, host) -> None:
+    board.network_device.binding = ServerBinding(host=host, telnet_port=0, ftp_port=0)
+    with pytest.raises(OSError, match="every interface") as info:
+        Server(login=("me", "secret"))
+    assert info.value.errno == errno.EINVAL
+
+
+def test_a_wrong_telnet_login_is_answered_slowly_and_repeated_failures_lock_out(
+    board: SimBoard,
+) -> None:
+    Server()
+    port = board.network_device.telnet_port
+    for _ in range(2):  # two connections, three wrong passwords each: 6 failures
+        client = Telnet(port)
+        try:
+            for _ in range(3):
+                client.until(b"Login as: ")
+                client.send("micro")
+                client.until(b"Password: ")
+                start = time.monotonic()
+                client.send("guess")
+                client.until(b"Invalid credentials")
+                assert time.monotonic() - start >= 0.5  # a lower bound only
+            assert client.closed()
+        finally:
+            client.close()
+    refused = Telnet(port)  # even with the right password: hung up at once
+    try:
+        assert refused.closed()
+        assert b"Login as" not in refused.seen
+    finally:
+        refused.close()
+    with pytest.raises(ftplib.error_temp, match=r"^421"):  # FTP shares the count
+        _ftp(board)
+
+
+def test_a_wrong_ftp_login_counts_too(board: SimBoard) -> None:
+    Server()
+    for _ in range(6):
+        with pytest.raises(ftplib.error_perm):
+            _ftp(board, "micro", "guess")
+    with pytest.raises(ftplib.error_temp, match=r"^421"):
+        _ftp(board)
+
+
+def test_a_client_that_never_logs_in_is_hung_up_at_the_login_deadline(
+    board: SimBoard, telnet: Telnet
+) -> None:
+    telnet.until(b"Login as: ")  # the session is up and its deadline armed
+    for _ in range(2):
+        board.advance(s=25)
+        telnet.sock.sendall(b"m")  # typing keeps the idle timer fresh, not the login deadline
+    board.advance(s=11)  # 61 s of board time since the connection
+    assert telnet.closed()
+
+
+def test_a_new_login_takes_over_from_a_client_that_has_not_logged_in(
+    board: SimBoard, telnet: Telnet
+) -> None:
+    telnet.until(b"Login as: ")  # connected, never logs in
+    second = Telnet(board.network_device.telnet_port)
+    try:
+        assert b"Login succeeded!" in second.login()
+        assert telnet.closed()  # the idle client lost the slot
+        second.send("'mine'")
+        assert second.until(b">>> ") == b"'mine'\r\n'mine'\r\n>>> "
+    finally:
+        second.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import logging
 import os
 import select
@@ -33,6 +34,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from typing import Any, Callable
@@ -56,6 +58,11 @@ DEFAULT_TIMEOUT_S = 300
 MIN_TIMEOUT_S = 5
 _LOGIN_MAX = 32  # the firmware's longest user and password (SERVERS_USER_PASS_LEN_MAX)
 _LOGIN_TRIES = 3
+_LOGIN_DEADLINE_S = 60  # board time a client has to log in (the firmware: the idle timeout)
+_MAX_PENDING = 4  # clients logging in at once
+_FAILED_LOGIN_DELAY_S = 0.5  # real time before a wrong login is answered
+_MAX_FAILURES = 6  # failed logins from one address ...
+_FAILURE_WINDOW_S = 60.0  # ... within this many seconds: it is refused until they age out
 _LINE_MAX = 256
 _POLL_S = 0.05
 _JOIN_S = 5.0
@@ -89,9 +96,81 @@ class _Settings:
     def __init__(self) -> None:
         self.user, self.password = DEFAULT_LOGIN
         self.timeout_s = DEFAULT_TIMEOUT_S
+        self.guard = _LoginGuard()
 
     def accepts(self, user: str, password: str) -> bool:
         return user == self.user and password == self.password
+
+    @property
+    def is_default(self) -> bool:
+        return (self.user, self.password) == DEFAULT_LOGIN
+
+
+class _LoginGuard:
+    """Failed logins per client address, for both servers: after ``_MAX_FAILURES`` within
+    ``_FAILURE_WINDOW_S`` an address is refused until that window has passed (real time)."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(address, []) if now - t < _FAILURE_WINDOW_S]
+        self._failures[address] = kept
+        return kept
+
+    def allows(self, address: str) -> bool:
+        """Whether ``address`` may try to log in now."""
+        with self._lock:
+            return len(self._recent(address, time.monotonic())) < _MAX_FAILURES
+
+    def failed(self, address: str) -> None:
+        """Count a failed login from ``address``."""
+        with self._lock:
+            now = time.monotonic()
+            self._recent(address, now).append(now)
+
+
+def _check_binding(host: str, settings: _Settings) -> None:
+    """Refuse what would expose the servers by accident, warn about what exposes them on
+    purpose (stderr). Raises ``OSError(EINVAL)`` for a host of ``''`` or ``'0'`` (all interfaces
+    without saying so), ``OSError(EACCES)`` for a non-loopback host with the default login."""
+    if host.strip() in ("", "0"):
+        raise OSError(
+            errno.EINVAL,
+            f"network.Server: host {host!r} would listen on every interface without saying "
+            "so; use '127.0.0.1', or '0.0.0.0' to mean every interface",
+        )
+    if not _is_loopback(host):
+        if settings.is_default:
+            raise OSError(
+                errno.EACCES,
+                f"network.Server: refusing to listen on {host} with the default login "
+                "micro/python (the telnet REPL runs code as this user); set your own with "
+                "network.Server(login=('user', 'password'))",
+            )
+        _note(
+            f"warning: network.Server listens on {host}, beyond this machine: whoever logs "
+            "in runs code as this user (telnet) and reads and writes /flash and /sd (FTP)"
+        )
+    elif settings.is_default:
+        _note(
+            "network.Server uses the WiPy's default login micro/python (loopback only); "
+            "set your own with network.Server(login=('user', 'password'))"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _note(text: str) -> None:
+    print(f"micropython-compat: {text}", file=sys.stderr, flush=True)
 
 
 class Server:
@@ -143,6 +222,10 @@ class Server:
             if len(user) > _LOGIN_MAX or len(password) > _LOGIN_MAX:
                 raise bad_argument()
         seconds = DEFAULT_TIMEOUT_S if timeout is None else _to_int(timeout)
+        if (user, password) == DEFAULT_LOGIN and self._telnet is not None:
+            host = self._runtime.board.network().server_binding.host
+            if not _is_loopback(host):
+                raise OSError(errno.EACCES, f"network.Server: the default login on {host}")
         self._settings.user, self._settings.password = user, password
         self._set_timeout(seconds)
         self._start()
@@ -186,6 +269,7 @@ class Server:
                 return
             network = self._runtime.board.network()
             binding = network.server_binding
+            _check_binding(binding.host, self._settings)
             telnet = _TelnetServer(self._runtime, self._settings, binding)
             try:
                 ftp = _FtpServer(self._runtime, self._settings, binding)
@@ -230,9 +314,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 class _TelnetServer:
-    """Serves one telnet session at a time: the accepting thread hands each client to a
-    session thread of its own, so code left running in a session never keeps the port from
-    answering. While a session is open, the next client waits to be accepted until it ends."""
+    """Serves one logged-in telnet session at a time: the accepting thread hands each client to
+    a session thread of its own, so code left running in a session never keeps the port from
+    answering. While a client is logged in, the next one waits to be accepted until that
+    session ends. Clients still logging in don't hold the port: up to ``_MAX_PENDING`` try at
+    once, the first to log in takes the session and the others are hung up."""
 
     def __init__(self, runtime: Runtime, settings: _Settings, binding: ServerBinding) -> None:
         self._runtime = runtime
@@ -240,7 +326,8 @@ class _TelnetServer:
         self._listener = _listen(binding.host, binding.telnet_port)
         self.port: int = self._listener.getsockname()[1]
         self._stopping = threading.Event()
-        self._session: _TelnetSession | None = None
+        self._sessions: list[_TelnetSession] = []
+        self._owner: _TelnetSession | None = None
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._thread = threading.Thread(
@@ -248,36 +335,62 @@ class _TelnetServer:
         )
         self._thread.start()
 
+    def _busy(self) -> _TelnetSession | None:
+        """The session to wait for before accepting another client, if any."""
+        with self._lock:
+            self._sessions = [s for s in self._sessions if not s.ended]
+            if self._owner is not None and not self._owner.ended:
+                return self._owner
+            if len(self._sessions) >= _MAX_PENDING:
+                return self._sessions[0]
+            return None
+
     def _serve(self) -> None:
         while not self._stopping.is_set():
-            current = self._session
-            if current is not None and not current.ended:
-                current.wait_ended(_POLL_S)
+            busy = self._busy()
+            if busy is not None:
+                busy.wait_ended(_POLL_S)
                 continue
             try:
                 ready, _, _ = select.select([self._listener], [], [], _POLL_S)
                 if not ready:
                     continue
-                conn, _ = self._listener.accept()
+                conn, peer = self._listener.accept()
             except (OSError, ValueError):
+                continue
+            if not self._settings.guard.allows(peer[0]):
+                conn.close()  # too many failed logins from there: try again later
                 continue
             with self._lock:
                 self._threads = [t for t in self._threads if t.is_alive()]
                 if self._stopping.is_set():
                     conn.close()
                     continue
-                session = _TelnetSession(conn, self._runtime, self._settings)
+                session = _TelnetSession(conn, peer[0], self._runtime, self._settings, self._claim)
                 thread = threading.Thread(
                     target=session.run, name="micropython-compat telnet session", daemon=True
                 )
-                self._session = session
+                self._sessions.append(session)
                 self._threads.append(thread)
             thread.start()
 
+    def _claim(self, session: _TelnetSession) -> bool:
+        """``session`` logged in: it takes the port (the others still logging in are hung
+        up), unless another client is logged in already (false)."""
+        with self._lock:
+            if self._owner is not None and not self._owner.ended:
+                return False
+            self._owner = session
+            others = [s for s in self._sessions if s is not session]
+        for other in others:
+            other.end()
+        return True
+
     def timeout_changed(self) -> None:
-        """Re-time the live session's idle deadline with the new timeout (any thread)."""
-        session = self._session
-        if session is not None:
+        """Re-time the live sessions' deadlines with the new timeout (any thread)."""
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
             session.rearm()
 
     def stop(self) -> None:
@@ -285,8 +398,8 @@ class _TelnetServer:
         if self._thread is not threading.current_thread():
             self._thread.join(_JOIN_S)
         with self._lock:
-            session, threads = self._session, list(self._threads)
-        if session is not None:
+            sessions, threads = list(self._sessions), list(self._threads)
+        for session in sessions:
             session.end()
         for thread in threads:
             if thread is not threading.current_thread():
@@ -297,11 +410,21 @@ class _TelnetServer:
 class _TelnetSession:
     """One logged-in (or logging-in) telnet client: login, then the REPL."""
 
-    def __init__(self, conn: socket.socket, runtime: Runtime, settings: _Settings) -> None:
+    def __init__(
+        self,
+        conn: socket.socket,
+        address: str,
+        runtime: Runtime,
+        settings: _Settings,
+        claim: Callable[[_TelnetSession], bool],
+    ) -> None:
+        self._address = address
+        self._claim = claim
+        self._logged_in = False
         self._runtime = runtime
         self._settings = settings
         self._clock: Clock = runtime.board.clock
-        self._last = self._clock.now_ns()
+        self._last = self._connected = self._clock.now_ns()
         self._alarm: Cancellable | None = None
         self._alarm_lock = threading.Lock()
         self._ended = False
@@ -359,10 +482,19 @@ class _TelnetSession:
             if password is None:
                 return False
             if self._settings.accepts(user, password):
+                if not self._claim(self):
+                    return False  # another client logged in first
+                self._logged_in = True
+                self.rearm()  # the login deadline no longer applies: the idle timeout does
                 console.discard_input()  # the end of the password line, as the firmware does
                 console.write(_OPTIONS_REPL + _SUCCEEDED)
                 return True
+            self._settings.guard.failed(self._address)
+            if self._ended_event.wait(_FAILED_LOGIN_DELAY_S):  # slows down guessing
+                return False
             console.write(_INVALID)
+            if not self._settings.guard.allows(self._address):
+                return False
         return False
 
     def _read_line(self) -> str | None:
@@ -406,12 +538,18 @@ class _TelnetSession:
                 return
             if self._alarm is not None:
                 self._alarm.cancel()
-            deadline = self._last + self._settings.timeout_s * 1_000_000_000
-            self._alarm = self._clock.call_at_ns(deadline, self._check_idle)
+            self._alarm = self._clock.call_at_ns(self._deadline(), self._check_idle)
+
+    def _deadline(self) -> int:
+        """When the session ends unless input comes: the idle timeout after the last input,
+        and before the login, the login deadline after the connection at the latest."""
+        deadline = self._last + self._settings.timeout_s * 1_000_000_000
+        if not self._logged_in:
+            deadline = min(deadline, self._connected + _LOGIN_DEADLINE_S * 1_000_000_000)
+        return deadline
 
     def _check_idle(self) -> None:
-        idle_ns = self._clock.now_ns() - self._last
-        if idle_ns >= self._settings.timeout_s * 1_000_000_000:
+        if self._clock.now_ns() >= self._deadline():
             self.end()
         else:
             self._arm()
@@ -500,6 +638,7 @@ class _FtpServer:
                 "abstracted_fs": fs_class,
                 "timeout": settings.timeout_s,
                 "on_activity": staticmethod(lambda: socket_activity(runtime)),
+                "guard": settings.guard,
             },
         )
         self._ioloop = classes.ioloop()
@@ -697,11 +836,22 @@ def _ftp_classes() -> _FtpClasses:
         """Passive mode only, as on the WiPy; a connection is socket activity."""
 
         banner = _FTP_BANNER
-        auth_failed_timeout = 0  # the device answers a wrong login at once
+        auth_failed_timeout = _FAILED_LOGIN_DELAY_S  # slows down guessing (the device: none)
         on_activity: Callable[[], None] = staticmethod(lambda: None)
+        guard: _LoginGuard = _LoginGuard()
 
         def on_connect(self) -> None:
             self.on_activity()
+
+        def handle(self) -> None:
+            if not self.guard.allows(self.remote_ip):
+                self.respond("421 Too many failed logins; try again later.")
+                self.close_when_done()
+                return
+            super().handle()
+
+        def on_login_failed(self, username: str, password: str) -> None:
+            self.guard.failed(self.remote_ip)
 
         def ftp_PORT(self, line: str) -> None:
             self.respond("502 Active mode is not supported; use passive mode.")
