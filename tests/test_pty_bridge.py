@@ -55,6 +55,15 @@ def _wait_line_idle(board: SimBoard, port: int) -> None:
         time.sleep(0.001)
 
 
+def _a_new_reader_sees_only_what_comes_next(uart: UART, path: str) -> None:
+    fd = _open(path)
+    try:
+        uart.write(b"fresh")
+        assert _read_exactly(fd, 5) == b"fresh"
+    finally:
+        os.close(fd)
+
+
 def _writer(uart: UART, payload: bytes) -> threading.Thread:
     thread = threading.Thread(target=uart.write, args=(payload,), daemon=True)
     thread.start()
@@ -107,12 +116,7 @@ def test_nobody_attached_the_bytes_go_nowhere_at_the_line_pace(
     uart, path = bridged
     uart.write(b"z" * 20_000)  # returns: an unconnected line doesn't block for ever
     _wait_line_idle(wipy_realtime, 1)
-    fd = _open(path)
-    try:
-        uart.write(b"fresh")
-        assert _read_exactly(fd, 5) == b"fresh"
-    finally:
-        os.close(fd)
+    _a_new_reader_sees_only_what_comes_next(uart, path)
 
 
 def test_what_a_reader_left_unread_is_not_shown_to_the_next(
@@ -128,12 +132,7 @@ def test_what_a_reader_left_unread_is_not_shown_to_the_next(
     writer.join(DEADLINE_S)  # the reader left: the rest goes nowhere, the write ends
     assert not writer.is_alive()
     _wait_line_idle(wipy_realtime, 1)
-    second = _open(path)
-    try:
-        uart.write(b"fresh")
-        assert _read_exactly(second, 5) == b"fresh"
-    finally:
-        os.close(second)
+    _a_new_reader_sees_only_what_comes_next(uart, path)
 
 
 def test_a_fast_sender_waits_for_room_instead_of_losing_bytes(
