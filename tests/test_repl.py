@@ -64,6 +64,20 @@ def _command(*args: str) -> list[str]:
     return [sys.executable, "-m", "micropython_compat", "repl", *args]
 
 
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """End a REPL as a service manager would: SIGTERM, which it must obey at once (releasing
+    the board, so its temporary folders go); killed, and the test failed, if it doesn't."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(TIMEOUT)
+        raise AssertionError("the REPL ignored SIGTERM") from None
+
+
 @pytest.fixture
 def piped() -> Iterator[tuple[subprocess.Popen[bytes], Device]]:
     procs: list[subprocess.Popen[bytes]] = []
@@ -78,9 +92,7 @@ def piped() -> Iterator[tuple[subprocess.Popen[bytes], Device]]:
 
     yield start  # type: ignore[misc]
     for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(TIMEOUT)
+        _end(proc)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
@@ -359,11 +371,36 @@ def terminal() -> Iterator[Any]:
 
     yield start
     for proc, master, slave in opened:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(TIMEOUT)
+        _end(proc)
         os.close(master)
         os.close(slave)
+
+
+def test_sigterm_ends_the_repl_and_its_temporary_folders_go(tmp_path: Path) -> None:
+    # the board's /flash and /sd live in temporary folders when none is named; a REPL ended
+    # with SIGTERM (a test's teardown, systemd, kill) must remove them, as `run` does
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen(
+        _command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        Device(proc.stdout.fileno(), proc.stdin.fileno()).expect(b">>> ")
+        assert list(tmp.iterdir())  # the board's folders exist while it runs
+        proc.terminate()
+        assert proc.wait(TIMEOUT) == 143
+        assert list(tmp.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(TIMEOUT)
+        proc.stdin.close()
+        proc.stdout.close()
 
 
 def test_terminal_ctrl_c_interrupts_a_runaway_main_py(terminal, tmp_path: Path) -> None:

@@ -55,11 +55,12 @@ from typing import Any, Callable, TypeVar, Union
 from . import board as _board
 from .errors import device_error
 from .hal import UARTPort
-from .resets import DeepSleep, ResetRequest, SoftReset
+from .resets import DeepSleep, ResetRequest, SoftReset, Terminated, sigterm_ends_the_run
 from .runner import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TERMINATED,
     BoardArg,
     RunError,
     Runner,
@@ -863,6 +864,10 @@ class Repl:
         Raises ``RunError``, ``BoardUnavailable`` or ``BoardDescriptionError`` when the board
         (or the console) can't start.
         """
+        with sigterm_ends_the_run():
+            return self._serve()
+
+    def _serve(self) -> int:
         runner = self.runner
         saved = (sys.stdout, sys.stdin, builtins.help)
         try:
@@ -878,6 +883,8 @@ class Repl:
                 return self._session(runtime)
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
+        except Terminated:  # SIGTERM: unwind, so the board's temporary folders go
+            return EXIT_TERMINATED
         finally:
             sys.stdout, sys.stdin, builtins.help = saved
             if self._console is not None:
