@@ -375,3 +375,98 @@ def test_bytes_formatting_takes_str_and_bytes(tmp_path: Path) -> None:
         "b'v'\n"
         "TypeError\nTypeError\n",
     )
+
+
+# ------------------------------------------------------------------- files, as the device
+
+
+def test_open_gives_the_devices_file_objects(tmp_path: Path) -> None:
+    (tmp_path / "raw.bin").write_bytes(b"line1\r\nli\xffne2\n")
+    status, out = run_main(
+        tmp_path,
+        """\
+        f = open('/flash/t', 'w')
+        print(f.write(b'x'), f.write('y\\u00e9'), f.write(b'abcdef', 2), f.write(b'abcdef', 3, 2))
+        f.close()
+        print(open('/flash/t', 'rb').readall())
+        f = open('/flash/t')
+        print(repr(f)[:17], f.read(3), f.tell(), f.readall())
+        f.close()
+        with open('raw.bin') as f:
+            text = f.read()
+        print(len(text), text.startswith('line1\\r\\n'))
+        with open('raw.bin', 'rb') as f:
+            print(f.readline(), f.readlines())
+        f = open('/flash/t', 'w')
+        try:
+            f.read()
+        except OSError as e:
+            print('read of a w file', e.args[0])
+        f.close()
+        try:
+            f.write('z')
+        except OSError as e:
+            print('closed', e.args[0])
+        """,
+    )
+    assert (status, out) == (
+        0,
+        "1 3 2 2\nb'xy\\xc3\\xa9abde'\n<io.TextIOWrapper xy\\xe9 4 abde\n".replace(
+            "\\xe9", "\u00e9"
+        )
+        + "14 True\n"
+        "b'line1\\r\\n' [b'li\\xffne2\\n']\n"
+        "read of a w file 13\n"
+        "closed 22\n",
+    )
+
+
+def test_an_unclosed_device_file_closes_quietly(tmp_path: Path) -> None:
+    write(tmp_path, "cfg.txt", "on\n")
+    status, out = run_main(tmp_path, "print(open('cfg.txt').read().strip())\n")
+    assert (status, out) == (0, "on\n")
+
+
+def test_flash_listings_keep_the_directory_order(tmp_path: Path) -> None:
+    for name in ("zeta.py", "alpha.py", "mid.py", "beta.py"):
+        write(tmp_path / "data", name, "")
+    status, out = run_main(tmp_path, "import os\nprint(os.listdir('/flash/data'))\n")
+    assert (status, out) == (0, f"{os.listdir(tmp_path / 'data')}\n")
+
+
+# ---------------------------------------------------------------- stream write(buf, n)
+
+
+def test_uart_and_socket_write_take_a_count_and_an_offset(tmp_path: Path) -> None:
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        status, out = run_main(
+            tmp_path,
+            f"""\
+            import usocket
+            from machine import UART
+            uart = UART(1, 9600)
+            print(uart.write(b'abc', 2), uart.write('hello', 1, 3), uart.write(b'xy', 5, 1))
+            s = usocket.socket()
+            s.connect(('127.0.0.1', {port}))
+            print(s.write(b'GET /', 3), s.write(b'0123456789', 4, 2))
+            s.close()
+            """,
+        )
+        conn, _ = server.accept()
+        with conn:
+            received = b""
+            while len(received) < 5:
+                chunk = conn.recv(16)
+                if not chunk:
+                    break
+                received += chunk
+    finally:
+        server.close()
+    assert (status, out) == (0, "2 3 0\n3 2\n")
+    assert received == b"GET45"

@@ -112,12 +112,15 @@ def test_existing_boot_and_main_are_kept(tmp_path, capsys):
     assert capsys.readouterr().out == "mine\n"
 
 
-def test_a_script_run_leaves_the_flash_folder_alone(tmp_path, capsys):
+def test_a_script_run_gets_the_fresh_wipys_flash_too(tmp_path, capsys):
     flash = tmp_path / "flash"
-    script = write(tmp_path, "prog.py", "print('hi')\n")
+    script = write(tmp_path, "prog.py", "import os\nprint(sorted(os.listdir('/flash')))\n")
     status, _ = run_script(script, flash=flash)
-    assert (status, capsys.readouterr().out) == (0, "hi\n")
-    assert list(flash.iterdir()) == []
+    assert (status, capsys.readouterr().out) == (
+        0,
+        "['boot.py', 'cert', 'lib', 'main.py', 'sys']\n",
+    )
+    assert (flash / "main.py").read_bytes() == DEFAULT_MAIN_PY.encode()
 
 
 # ---------------------------------------------------------------- the program's setting
@@ -374,16 +377,19 @@ def test_flash_paths_map_onto_the_flash_folder(tmp_path, capsys):
         with open('a.txt', 'w') as f:
             f.write('x')
         os.rename('a.txt', '/flash/logs/b.txt')
-        print(os.listdir(), os.listdir('..'), os.listdir('/'))
+        print(os.listdir(), sorted(os.listdir('..')), os.listdir('/'))
         os.remove('b.txt')
         os.chdir('/flash')
         os.rmdir('logs')
-        print(os.listdir('/flash'))
+        print(sorted(os.listdir('/flash')))
         """,
     )
     status, _ = run_script(script, flash=flash, sd=tmp_path / "sd")
     assert capsys.readouterr().out == (
-        "hello 5\n/flash/logs\n['b.txt'] ['data.txt', 'logs'] ['flash', 'sd']\n['data.txt']\n"
+        "hello 5\n/flash/logs\n"
+        "['b.txt'] ['boot.py', 'cert', 'data.txt', 'lib', 'logs', 'main.py', 'sys'] "
+        "['flash', 'sd']\n"
+        "['boot.py', 'cert', 'data.txt', 'lib', 'main.py', 'sys']\n"
     )
     assert status == 0
     assert (flash / "data.txt").read_text() == "hello"

@@ -84,7 +84,7 @@ def test_defaults_repr_and_singleton(wipy: SimBoard) -> None:
 
 
 def test_settings_reach_the_bus(wipy: SimBoard) -> None:
-    SPI(0, SPI.MASTER, 5000000, polarity=1, phase=0, bits=32)  # baudrate by position too
+    SPI(0, SPI.MASTER, baudrate=5000000, polarity=1, phase=0, bits=32)
     config = _bus(wipy).config
     assert config == SPIConfig(5000000, 1, 0, 32, True)
     assert config.mode == 2
@@ -225,9 +225,22 @@ def test_read_sends_the_write_value(wipy: SimBoard) -> None:
     spi = SPI(0)
     assert spi.read(2) == b"\x00\x00"
     assert spi.read(2, write=0xA5) == b"\xa5\xa5"
-    assert spi.read(1, 0x1FF) == b"\xff"  # by position too; the low 8 bits
+    assert spi.read(1, write=0x1FF) == b"\xff"  # the low 8 bits
     assert spi.read(nbytes=1, write=7) == b"\x07"
     assert bus.sent() == b"\x00\x00\xa5\xa5\xff\x07"
+
+
+def test_settings_after_the_mode_and_write_are_keyword_only(wipy: SimBoard) -> None:
+    _bus(wipy).loopback()
+    for call in (
+        lambda: SPI(0, SPI.MASTER, 1000000),
+        lambda: SPI(0).init(SPI.MASTER, 2000000),
+        lambda: SPI(0).read(1, 0xFF),
+        lambda: SPI(0).readinto(bytearray(1), 0xFF),
+    ):
+        with pytest.raises(TypeError, match="argument num/types mismatch"):
+            call()
+    assert SPI(0).read(1, write=0xFF) == b"\xff"
 
 
 def test_read_into_a_buffer_argument(wipy: SimBoard) -> None:

@@ -403,12 +403,16 @@ class FakeStream:
     """A stream with read/write, as dupterm accepts."""
 
     def __init__(self, incoming: bytes = b"") -> None:
-        self.written = bytearray()
+        self.writes: list[str] = []
         self.incoming = bytearray(incoming)
 
-    def write(self, data: bytes) -> int:
-        assert isinstance(data, bytes)
-        self.written += data
+    @property
+    def written(self) -> bytes:
+        return "".join(self.writes).encode()
+
+    def write(self, data: str) -> int:
+        assert isinstance(data, str)  # the firmware hands a stream that isn't a UART str
+        self.writes.append(data)
         return len(data)
 
     def read(self, n: int) -> bytes | None:
@@ -432,6 +436,18 @@ def test_dupterm_duplicates_output_onto_a_stream(wipy: SimBoard, capsys: Any) ->
     assert bytes(stream.written) == b"hello\r\na\r\nb\r\nraw"
     assert capsys.readouterr().out == "hello\na\nb\nrawafter\n"
     assert uos.dupterm() is None
+
+
+def test_dupterm_hands_a_stream_str_pieces_as_the_firmware_does(wipy: SimBoard) -> None:
+    stream = FakeStream()
+    uos.dupterm(stream)
+    try:
+        print("hi")
+        sys.stdout.write("a\nb")
+    finally:
+        uos.dupterm(None)
+    # each run up to a newline (an empty one too), then "\r\n" (cc3200_hal.c, cooked output)
+    assert stream.writes == ["hi", "", "\r\n", "a", "\r\n", "b"]
 
 
 def test_dupterm_replaces_the_stream_and_restores_stdout(wipy: SimBoard) -> None:

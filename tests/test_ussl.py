@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import errno
 import socket as host_socket
 import ssl
@@ -419,3 +421,62 @@ def test_read_n_is_one_receive_over_tls(wipy: SimBoard, tls_serve: Any) -> None:
     assert ss.read(100) == b"yz"
     assert ss.read(100) == b""
     ss.close()
+
+
+# -- certificate dates on the board's RTC -------------------------------------------------------
+
+
+def dated_context(ca: trustme.CA, start: datetime.datetime, end: datetime.datetime) -> Any:
+    """A server TLS context whose certificate is valid from ``start`` to ``end``."""
+    cert = ca.issue_cert("localhost", "127.0.0.1", not_before=start, not_after=end)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    return context
+
+
+def connect_at(rtc_date: tuple[int, ...], context: Any) -> bytes:
+    """What a WiPy program whose RTC reads ``rtc_date`` gets from a loopback TLS server
+    presenting ``context``'s certificate."""
+    from machine import RTC
+
+    def plain(conn: host_socket.socket) -> None:
+        with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True) as tls:
+            echo_line(tls)
+
+    server = Server(plain)
+    RTC().init(rtc_date)
+    ss = ussl.wrap_socket(sec_socket(), cert_reqs=ussl.CERT_REQUIRED, ca_certs="/flash/cert/ca.pem")
+    try:
+        ss.connect(server.address)
+        ss.write(b"hi\n")
+        line = ss.readline()
+        assert line is not None
+        return line
+    finally:
+        ss.close()
+        server.close()
+
+
+def test_certificate_dates_are_checked_on_the_boards_rtc(
+    wipy: SimBoard, ca: trustme.CA, flash_certs: Path
+) -> None:
+    utc = datetime.timezone.utc
+    context = dated_context(
+        ca, datetime.datetime(2016, 1, 1, tzinfo=utc), datetime.datetime(2017, 1, 1, tzinfo=utc)
+    )
+    # expired by the host's clock, valid on the board's: accepted, as on the device
+    assert connect_at((2016, 6, 1, 12, 0, 0, 0, 0), context) == b"echo:hi\n"
+    for date in ((2015, 1, 1, 0, 0, 0, 0, 0), (2017, 1, 2, 0, 0, 0, 0, 0)):
+        with pytest.raises(OSError) as info:
+            connect_at(date, context)
+        assert info.value.args == (461,)
+
+
+def test_a_certificate_valid_today_is_refused_while_the_rtc_is_before_it(
+    wipy: SimBoard, ca: trustme.CA, flash_certs: Path
+) -> None:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    context = dated_context(ca, now - datetime.timedelta(days=1), now + datetime.timedelta(days=30))
+    with pytest.raises(OSError) as info:
+        connect_at((2015, 1, 1, 0, 0, 0, 0, 0), context)  # a WiPy whose RTC was never set
+    assert info.value.args == (461,)

@@ -8,7 +8,9 @@ What the WiPy does, and this class with it:
 * ``write``, ``readinto`` and ``write_readinto`` return byte counts, ``read`` returns bytes;
 * buffers to send may be an int (one word), a ``str``, bytes, bytearray or array; ``read``'s
   ``nbytes`` and ``readinto``'s ``buf`` may be an int or a writable buffer;
-* ``write=`` (the word clocked out while reading) may be given by position or keyword.
+* every setting after ``id`` and ``mode`` is keyword-only, and so is ``write=`` (the word
+  clocked out while reading): ``SPI(0, SPI.MASTER, 1000000)`` and ``spi.read(1, 0xff)`` raise
+  ``TypeError("argument num/types mismatch")``, as the firmware's argument parser does.
 
 Words of 16 and 32 bits: the buffer holds native little-endian words, as on the WiPy's
 Cortex-M4 (and Linux spidev), and each word goes out most significant bit first. So with
@@ -16,8 +18,7 @@ Cortex-M4 (and Linux spidev), and each word goes out most significant bit first.
 a length that isn't a whole number of words is sent as whole words (the last one padded with
 zero bytes, the extra received bytes dropped), where the firmware ran past the buffer.
 
-Differences from the 1.8.5 firmware: ``baudrate`` may also be given by position, as the
-documented signature shows (the firmware took it by keyword only); a baudrate <= 0 raises
+Differences from the 1.8.5 firmware: a baudrate <= 0 raises
 ``ValueError`` (the firmware took 0 as "not initialised"); errors carry errnos (19 for a bus
 the board lacks, 1 after ``deinit``) rather than 1.8.5's message strings.
 """
@@ -38,11 +39,11 @@ __all__ = ["SPI"]
 
 
 class SPI:
-    """An SPI bus: ``SPI(id=0, mode=SPI.MASTER, baudrate=1000000, *, polarity=0, phase=0,
+    """An SPI bus: ``SPI(id=0, mode=SPI.MASTER, *, baudrate=1000000, polarity=0, phase=0,
     bits=8, firstbit=SPI.MSB, pins=(CLK, MOSI, MISO))``.
 
     Raises ``OSError(ENODEV)`` for a bus the board doesn't have, ``ValueError`` for bad
-    settings (see ``init``), ``TypeError`` for non-int ones.
+    settings (see ``init``), ``TypeError`` for non-int ones and for settings by position.
     """
 
     MASTER = 0
@@ -70,17 +71,18 @@ class SPI:
         self,
         id: Any = 0,
         mode: Any = MASTER,
+        *extra: Any,
         baudrate: Any = 1_000_000,
-        *,
         polarity: Any = 0,
         phase: Any = 0,
         bits: Any = 8,
         firstbit: Any = MSB,
         pins: Any = DEFAULT_PINS,
     ) -> None:
+        _no_more(extra)
         self.init(
             mode,
-            baudrate,
+            baudrate=baudrate,
             polarity=polarity,
             phase=phase,
             bits=bits,
@@ -92,8 +94,8 @@ class SPI:
     def init(
         self,
         mode: Any = MASTER,
+        *extra: Any,
         baudrate: Any = 1_000_000,
-        *,
         polarity: Any = 0,
         phase: Any = 0,
         bits: Any = 8,
@@ -106,8 +108,9 @@ class SPI:
         ``bits`` 8, 16 or 32, ``firstbit`` ``SPI.MSB``; ``pins`` is ``(CLK, MOSI, MISO)`` as
         names or ``Pin`` objects (the board's defaults when omitted, untouched when ``None``),
         put in their SPI alternate function with the pull-up on. Raises ``ValueError`` for
-        anything else, ``TypeError`` for a non-int setting.
+        anything else, ``TypeError`` for a non-int setting or one given by position.
         """
+        _no_more(extra)
         values = [to_int(v) for v in (mode, baudrate, polarity, phase, bits, firstbit)]
         mode, baudrate, polarity, phase, bits, firstbit = values
         if (
@@ -161,16 +164,18 @@ class SPI:
         self._transfer(data)
         return len(data)
 
-    def read(self, nbytes: int, write: int = 0x00) -> bytes:
+    def read(self, nbytes: int, *extra: Any, write: int = 0x00) -> bytes:
         """Read ``nbytes`` bytes (or ``len(nbytes)`` into a writable buffer) while sending
-        the word ``write`` for each word read; return the bytes read."""
+        the word ``write`` (keyword-only) for each word read; return the bytes read."""
+        _no_more(extra)
         view = buffer_to_fill(nbytes)
         view[:] = self._transfer(self._fill_words(len(view), write))
         return view.tobytes()
 
-    def readinto(self, buf: WritableBuffer, write: int = 0x00) -> int:
-        """Read ``len(buf)`` bytes into ``buf`` while sending ``write`` for each word;
-        return the number of bytes read."""
+    def readinto(self, buf: WritableBuffer, *extra: Any, write: int = 0x00) -> int:
+        """Read ``len(buf)`` bytes into ``buf`` while sending ``write`` (keyword-only) for
+        each word; return the number of bytes read."""
+        _no_more(extra)
         view = buffer_to_fill(buf)
         view[:] = self._transfer(self._fill_words(len(view), write))
         return len(view)
@@ -191,3 +196,9 @@ class SPI:
                 raise bad_argument()
         view[:] = self._transfer(data)
         return len(data)
+
+
+def _no_more(extra: tuple[Any, ...]) -> None:
+    """The firmware's parser refuses positional arguments where it takes keywords only."""
+    if extra:
+        raise TypeError("argument num/types mismatch")

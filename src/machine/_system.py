@@ -13,7 +13,8 @@ Power modes, as emulated (the differences from the device are in docs/difference
   A wake that fired while the program was running (not waiting in ``utime.sleep*`` or
   ``idle()``) since its last sleep is latched and ends the next ``sleep()`` at once: a host can
   be slower to reach the call than the outside world (another thread, a test) is to act.
-  On a real clock it waits (Ctrl-C ends it). The heartbeat LED pauses during the sleep.
+  On a real clock it waits (Ctrl-C ends it). Either way the handlers of what woke it have run
+  before it returns, as on the device. The heartbeat LED pauses during the sleep.
 * ``deepsleep()`` ends the program (``DeepSleep``); the runner starts it again with
   ``reset_cause() == DEEPSLEEP_RESET``.
 """
@@ -154,6 +155,7 @@ def sleep() -> None:
         else:
             while not awake():
                 runtime.woken.wait(_POLL_S)
+            runtime.dispatcher.wait_idle()  # the waking source's handler runs before we return
     finally:
         runtime.woken.clear()  # this sleep consumed the latched wake
         for hook in reversed(hooks):

@@ -19,13 +19,14 @@ import errno
 import threading
 from typing import Any, Optional
 
+from micropython_compat._buffer import write_slice
 from micropython_compat._types import SendBuffer, WritableBuffer
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 from micropython_compat.hal import Cancellable, Clock, UARTPort
 
 from ._args import check_handler, check_priority
-from ._bushelper import alt_index, buffer_bytes, pin_name, to_int, writable_buffer
+from ._bushelper import alt_index, pin_name, to_int, writable_buffer
 from ._irq import IDLE, Irq
 from ._pin import Pin
 
@@ -379,9 +380,11 @@ class UART:
         return line
 
     # -- writing -----------------------------------------------------------------------------
-    def write(self, buf: SendBuffer) -> int:
-        """Send ``buf`` (``bytes``, any buffer, or a ``str``); return the number of bytes."""
-        data = buffer_bytes(buf)
+    def write(self, buf: SendBuffer, *count: int) -> int:
+        """Send ``buf`` (``bytes``, any buffer, or a ``str``); ``write(buf, n)`` sends at most
+        ``n`` bytes of it, ``write(buf, off, n)`` at most ``n`` from offset ``off``. Returns the
+        number of bytes sent."""
+        data = write_slice(buf, count)
         port = self._check()
         return port.write(data) if data else 0
 

@@ -1,8 +1,8 @@
 """``micropython``: access to MicroPython internals, as far as they mean something on CPython.
 
 * ``const(x)`` returns ``x`` (MicroPython substitutes the value at compile time; the result is
-  the same). Adafruit Blinka's ``micropython.py`` defines ``const`` the same way, so code works
-  with whichever of the two comes first on ``sys.path``.
+  the same). Under ``micropython-compat run`` the program always gets this module, even with
+  Adafruit Blinka's ``micropython.py`` installed; Blinka's defines ``const`` the same way.
 * ``@micropython.bytecode``, ``native``, ``viper`` and ``asm_thumb`` are the compiler's, not
   this module's: under ``micropython-compat run`` they need no import, and ``native``/``viper``/
   ``asm_thumb`` are a ``SyntaxError`` on a board whose firmware has no native emitter (the
@@ -12,8 +12,8 @@
 * ``alloc_emergency_exception_buf(size)`` checks ``size`` and does nothing else (CPython can
   always build an exception).
 * ``mem_info([verbose])`` and ``qstr_info([verbose])`` print summaries in the device's format
-  over the nominal heap that ``gc.mem_free``/``gc.mem_alloc`` report (the WiPy's 1.8.5 build
-  left both out; the documentation describes them).
+  over the heap that ``gc.mem_free``/``gc.mem_alloc`` report, of the board description's size
+  (the WiPy's 1.8.5 build left both out; the documentation describes them).
 * ``opt_level([level])`` keeps the level (0-3) but CPython's optimisation can't change at run
   time. ``heap_lock()``/``heap_unlock()`` keep a counter; allocation is never refused.
 """
@@ -134,9 +134,10 @@ def heap_unlock() -> None:
 def mem_info(verbose: Any = None) -> None:
     """Print the stack and heap use as the device does; with ``verbose``, also the heap
     layout (one character per 16-byte block: ``h`` in use, ``.`` free)."""
-    used = _install._mem_alloc()
-    free = _install._mem_free()
-    total = used + free
+    heap = _install._heap()
+    used = heap.used()
+    total = heap.size
+    free = total - used
     stack = min(_STACK_SIZE, 64 * len(_frames()))
     print(f"stack: {stack} out of {_STACK_SIZE}")
     print(f"GC: total: {total}, used: {used}, free: {free}")

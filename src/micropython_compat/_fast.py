@@ -41,6 +41,7 @@ ticks_cpu = _impl.ticks_cpu
 ticks_diff = _impl.ticks_diff
 ticks_add = _impl.ticks_add
 set_clock = _impl.set_clock
+set_ticks_offset = _impl.set_ticks_offset
 
 __all__ = [
     "IMPLEMENTATION",
@@ -51,6 +52,7 @@ __all__ = [
     "PinBase",
     "SimPinBase",
     "set_clock",
+    "set_ticks_offset",
     "ticks_add",
     "ticks_cpu",
     "ticks_diff",

@@ -15,18 +15,55 @@ from .tracebacks import print_exception
 
 __all__ = ["flavoured_module", "install"]
 
-# What MicroPython reports for the heap; CPython has no fixed heap, so these are nominal.
-_HEAP_SIZE = 64 * 1024
+# The heap MicroPython reports: ``[firmware] heap_size`` of the board description (this
+# size when it says nothing). CPython has no fixed heap, so the figures are a model: what a
+# freshly booted board has in use, plus 16 bytes (one MicroPython GC block) per memory block
+# CPython has allocated since the board booted, so they move as the program allocates and
+# frees (a large buffer counts as one block).
+_DEFAULT_HEAP_SIZE = 64 * 1024
+_BOOT_USED = 3 * 1024
+_BLOCK = 16
+_STATE_KEY = "gc.heap"
+
+
+class _Heap:
+    """The heap model of one boot: its size, and CPython's block count at boot."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.blocks_at_boot = sys.getallocatedblocks()
+
+    def used(self) -> int:
+        grown = (sys.getallocatedblocks() - self.blocks_at_boot) * _BLOCK
+        return max(_BLOCK, min(self.size, _BOOT_USED + grown))
+
+
+_unboarded: _Heap | None = None
+
+
+def _heap() -> _Heap:
+    from .board import active_runtime
+
+    runtime = active_runtime()
+    if runtime is None or runtime.closed:
+        global _unboarded
+        if _unboarded is None:
+            _unboarded = _Heap(_DEFAULT_HEAP_SIZE)
+        return _unboarded
+    firmware = runtime.board.description.section("firmware")
+    size = int(firmware.get("heap_size", _DEFAULT_HEAP_SIZE))
+    return runtime.state(_STATE_KEY, lambda: _Heap(size))
 
 
 def _mem_alloc() -> int:
-    """Bytes of the nominal heap in use (grows with the number of tracked objects)."""
-    return min(_HEAP_SIZE - 1024, len(gc.get_objects()) * 16)
+    """Bytes of the board's heap in use (see above)."""
+    return _heap().used()
 
 
 def _mem_free() -> int:
-    """Bytes of the nominal heap still free."""
-    return _HEAP_SIZE - _mem_alloc()
+    """Bytes of the board's heap still free."""
+    heap = _heap()
+    return heap.size - heap.used()
 
 
 _threshold: int | None = None

@@ -51,9 +51,20 @@ def set_clock(clock: Any | None) -> None:
     _clock = clock
 
 
+_offset = 0
+
+
+def set_ticks_offset(offset_ns: int) -> None:
+    """Add ``offset_ns`` to the clock's reading before ticks are computed."""
+    global _offset
+    if not isinstance(offset_ns, int):
+        raise TypeError(f"offset_ns must be an int, not {type(offset_ns).__name__}")
+    _offset = offset_ns
+
+
 def _now_ns() -> int:
     clock = _clock
-    return time.monotonic_ns() if clock is None else int(clock.ticks_ns())
+    return (time.monotonic_ns() if clock is None else int(clock.ticks_ns())) + _offset
 
 
 def ticks_ms() -> int:

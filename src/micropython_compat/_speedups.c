@@ -9,6 +9,7 @@
  *
  * Ticks wrap at 2**30. With no clock set they read CLOCK_MONOTONIC, the clock behind
  * time.monotonic_ns(); set_clock(obj) makes them call obj.ticks_ns() instead.
+ * set_ticks_offset(ns) adds ns to what the clock reads (so a board's ticks start at boot).
  *
  * PinBase is the hot part of machine.Pin. When its _fd is a Linux GPIO v2 line request
  * (_fd >= 0), value(), __call__() and toggle() issue GPIO_V2_LINE_{GET,SET}_VALUES on line 0 of
@@ -102,6 +103,8 @@ static PyObject *int_zero;
 
 /* The object set_clock() was given, or NULL for the host's monotonic clock. */
 static PyObject *clock_obj;
+/* What set_ticks_offset() was given: added to the clock's ns before dividing. */
+static long long ticks_offset;
 
 #if !defined(HAVE_CLOCK_MONOTONIC) && PY_VERSION_HEX < 0x030D0000
 static PyObject *monotonic_ns_func; /* time.monotonic_ns */
@@ -358,6 +361,17 @@ steal_as_int(PyObject *obj)
 /* ---------------------------------------------------------------------------------------- */
 /* Ticks                                                                                    */
 
+/* value // divisor, rounding towards minus infinity as Python does. */
+static long long
+floor_div(long long value, long long divisor)
+{
+    long long quotient = value / divisor;
+    if (value % divisor != 0 && value < 0) {
+        quotient -= 1;
+    }
+    return quotient;
+}
+
 /* (ns // divisor) & TICKS_MAX, with Python's floor division and two's-complement masking. */
 static PyObject *
 ticks_from_int(PyObject *ns, long long divisor)
@@ -444,7 +458,7 @@ ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t na
         if (host_monotonic_ns(&now) < 0) {
             return NULL;
         }
-        return PyLong_FromLongLong((now / divisor) & TICKS_MAX);
+        return PyLong_FromLongLong(floor_div(now + ticks_offset, divisor) & TICKS_MAX);
     }
     Py_INCREF(clock);
     ns = PyObject_CallMethodNoArgs(clock, str_ticks_ns);
@@ -452,6 +466,20 @@ ticks(const char *fname, long long divisor, PyObject *const *args, Py_ssize_t na
     ns = steal_as_int(ns);
     if (ns == NULL) {
         return NULL;
+    }
+    if (ticks_offset != 0) {
+        PyObject *offset = PyLong_FromLongLong(ticks_offset), *shifted;
+        if (offset == NULL) {
+            Py_DECREF(ns);
+            return NULL;
+        }
+        shifted = PyNumber_Add(ns, offset);
+        Py_DECREF(offset);
+        Py_DECREF(ns);
+        if (shifted == NULL) {
+            return NULL;
+        }
+        ns = shifted;
     }
     result = ticks_from_int(ns, divisor);
     Py_DECREF(ns);
@@ -582,6 +610,41 @@ set_clock(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *k
         clock_obj = clock;
     }
     Py_XDECREF(old);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(set_ticks_offset_doc,
+             "set_ticks_offset(offset_ns)\n--\n\n"
+             "Add ``offset_ns`` to the clock's reading before ticks are computed.");
+
+static PyObject *
+set_ticks_offset(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"offset_ns"};
+    PyObject *bound[1], *value;
+    long long offset;
+
+    (void)module;
+    if (nargs == 1 && kwnames == NULL) {
+        value = args[0];
+    }
+    else if (bind_args("set_ticks_offset", 0, args, nargs, kwnames, args + nargs, names, 1, 1,
+                       bound) < 0) {
+        return NULL;
+    }
+    else {
+        value = bound[0];
+    }
+    if (!PyLong_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "offset_ns must be an int, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return NULL;
+    }
+    offset = PyLong_AsLongLong(value);
+    if (offset == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    ticks_offset = offset;
     Py_RETURN_NONE;
 }
 
@@ -1983,6 +2046,8 @@ static PyMethodDef module_methods[] = {
      ticks_add_doc},
     {"set_clock", (PyCFunction)(void (*)(void))set_clock, METH_FASTCALL | METH_KEYWORDS,
      set_clock_doc},
+    {"set_ticks_offset", (PyCFunction)(void (*)(void))set_ticks_offset,
+     METH_FASTCALL | METH_KEYWORDS, set_ticks_offset_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,6 +8,9 @@ TICKS_MAX: int
 #: Whether the build issues GPIO v2 ioctls on ``PinBase._fd`` (Linux headers with GPIO v2).
 HAVE_GPIO_V2: bool
 
+def set_ticks_offset(offset_ns: int) -> None:
+    """Add ``offset_ns`` to the clock's reading before ticks are computed."""
+
 def set_clock(clock: Any | None) -> None:
     """Read ticks from ``clock.ticks_ns()``, or from the host's monotonic clock for ``None``."""
 

@@ -13,7 +13,24 @@ import threading
 import time
 from typing import Callable
 
-__all__ = ["RealClock", "VirtualClock"]
+__all__ = ["TICKS_SPAN_NS", "RealClock", "VirtualClock", "ticks_offset_ns"]
+
+# ticks_ms()'s period in ns (2**30 ms): a whole number of ticks_us() and ticks_cpu() periods too.
+TICKS_SPAN_NS = (1 << 30) * 1_000_000
+
+
+def ticks_offset_ns(now_ns: int, wrap_after_ms: int | None) -> int:
+    """What to add to a clock reading ``now_ns`` now for ``utime.ticks_*`` to start at 0, as on a
+    device at boot; with ``wrap_after_ms``, to start that many ms before they all wrap at
+    2**30 (a board option that brings wrap bugs out in a test).
+
+    Raises ``ValueError`` for a ``wrap_after_ms`` that is negative or not below 2**30."""
+    start = 0
+    if wrap_after_ms is not None:
+        if not 0 <= wrap_after_ms < (1 << 30):
+            raise ValueError("ticks_wrap_after_ms must be 0 .. 2**30 - 1")
+        start = TICKS_SPAN_NS - wrap_after_ms * 1_000_000
+    return start - now_ns
 
 
 class _Alarm:

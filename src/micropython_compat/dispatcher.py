@@ -188,6 +188,22 @@ class Dispatcher:
                         self._run(job)
                     except BaseException as exc:  # off the main thread: nothing may stop us
                         _report(exc)
+            with self._cond:
+                self._cond.notify_all()  # for wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until every handler queued so far (and what they queue) has run. Returns at
+        once in synchronous mode (they have run already), on the dispatcher's own thread,
+        while handlers are disabled, and once the dispatcher is closed."""
+        if self.synchronous or threading.current_thread() is self._thread:
+            return
+        while True:
+            with self._cond:
+                while self._queue and not (self._closed or self._disabled):
+                    self._cond.wait()
+            with self._running, self._cond:  # the handler taken last has returned
+                if not self._queue or self._closed or self._disabled:
+                    return
 
     def pending(self) -> int:
         """How many handlers wait to run."""

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
+from . import devicefile
 from .board import current_runtime
 from .errors import device_error
 
@@ -178,12 +179,25 @@ class FileSystem:
             host = self.host_path(path)
         return _host_call(builtins_open, host, mode, *args, **kwargs)
 
+    def open_device(self, path: Any, mode: Any = "r", *, encoding: Any = None) -> Any:
+        """Open a device path as the device does: a ``devicefile.TextIOWrapper`` or, with
+        ``'b'`` in ``mode``, a ``devicefile.FileIO`` (``encoding`` is ignored, as there).
+
+        Raises ``OSError`` with the device's errno (``ENOENT``, ``EEXIST`` for ``'x'``,
+        ``EROFS`` below a read-only mount) and TypeError for a mode that is not a str."""
+        del encoding
+        writable = devicefile.parse_mode(mode)[2]
+        host = self._changeable(path) if writable else self.host_path(path)
+        return _host_call(devicefile.open_file, host, mode)
+
     def listdir(self, path: Any = None) -> list[str]:
-        """Names in a directory (default: the current one), as ``os.listdir``."""
+        """Names in a directory (default: the current one), in the host directory's own
+        order (the device lists in directory order, unsorted), as ``os.listdir``."""
         full = self.abspath("." if path is None else path)
         if full == "/":
             return [point[1:] for point in self._mounts]
-        return sorted(_host_call(_os["listdir"], self.host_path(full)))
+        names: list[str] = _host_call(_os["listdir"], self.host_path(full))
+        return names
 
     def mkdir(self, path: Any) -> None:
         """Create a directory; ``OSError(EEXIST)`` if it exists."""
@@ -263,12 +277,10 @@ def as_text(path: Any) -> str:
     return _as_text(path)
 
 
-def device_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-    """The program's ``open()``: a device path on ``current()`` (a file descriptor: the
-    host's ``open``)."""
-    if isinstance(file, int):
-        return builtins_open(file, *args, **kwargs)
-    return current().open(file, *args, **kwargs)
+def device_open(file: Any, mode: Any = "r", *, encoding: Any = None) -> Any:
+    """The program's ``open(file, mode='r', *, encoding=None)``: the device's file object
+    for a device path on ``current()`` (see ``FileSystem.open_device``)."""
+    return current().open_device(file, mode, encoding=encoding)
 
 
 def _as_text(path: Any) -> str:

@@ -5,10 +5,12 @@ Two ways to run:
 * a script (``run blink.py``): the script is the whole program;
 * the boot sequence (``run --flash DIR``): ``boot.py``, then ``main.py`` or the file that
   ``machine.main()`` named, from the flash directory, looked up in the device's current
-  directory as on the WiPy. A flash directory without them first gets the ones a fresh WiPy
-  writes (and its ``sys``, ``lib`` and ``cert`` folders). As on the device, an uncaught
+  directory as on the WiPy. As on the device, an uncaught
   exception in ``boot.py`` is printed and ``main.py`` still runs; ``boot.py`` and ``main.py``
   share one set of globals.
+
+Either way, a flash directory without them first gets the ``boot.py`` and ``main.py`` a fresh
+WiPy writes, and its ``sys``, ``lib`` and ``cert`` folders.
 
 Around the program: the board is chosen (``--board``, else as ``use_board()`` chooses; the
 simulated board gets ``--flash``/``--sd``, with ``--virtual-clock`` a virtual clock, and
@@ -262,8 +264,7 @@ class Runner:
         """Take ``runtime``'s board as the one the program runs on (its folders are the
         program's; a boot gets the default flash files)."""
         flash = runtime.board.storage.flash
-        if self.script is None:
-            prepare_flash(flash)
+        prepare_flash(flash)
         self._native = native_emitter(runtime.board)
         self._device_dirs = [os.path.realpath(flash)]
         if runtime.board.storage.sd is not None:
@@ -463,8 +464,7 @@ class Runner:
         if self._plain_names is not None:
             self._plain_names.forget()
         runtime = _board.reset_board(request.cause, wake)
-        if self.script is None:  # the boot writes what a formatted /flash lacks
-            prepare_flash(runtime.board.storage.flash)
+        prepare_flash(runtime.board.storage.flash)  # the boot writes what a formatted one lacks
         return runtime
 
     def add_device_name(self, filename: str) -> None:

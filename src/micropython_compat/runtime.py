@@ -11,6 +11,7 @@ import threading
 from typing import Any, Callable, TypeVar
 
 from . import _fast
+from .clocks import ticks_offset_ns
 from .dispatcher import Dispatcher
 from .hal import Board
 from .resets import PWRON_RESET, install_signal_handler
@@ -43,6 +44,9 @@ class Runtime:
         # (a test fixture sets "at the end of test X"); "" when nobody said.
         self.released_by = ""
         _fast.set_clock(board.clock if board.clock.virtual else None)
+        wrap = board.description.section("board").get("ticks_wrap_after_ms")
+        wrap_ms = None if wrap is None else int(wrap)
+        _fast.set_ticks_offset(ticks_offset_ns(board.clock.now_ns(), wrap_ms))
         install_signal_handler()
 
     def state(self, key: str, factory: Callable[[], T]) -> T:
@@ -92,3 +96,4 @@ class Runtime:
             self.board.close()
         self._state.clear()
         _fast.set_clock(None)
+        _fast.set_ticks_offset(0)

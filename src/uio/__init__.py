@@ -18,40 +18,38 @@ byte buffer; where they differ from CPython's ``io`` classes the device wins (ea
 * After ``close()`` every operation raises ValueError("I/O operation on closed file").
 * ``repr()`` is ``<io.StringIO 0x...>`` / ``<io.BytesIO 0x...>``.
 
-``open(name, mode='r', ...)`` opens a device path (``/flash/...``, ``/sd/...`` or relative to
-the current device directory) on the running board's file system, as the builtin ``open`` of
-device code does. ``FileIO`` and ``TextIOWrapper`` are the types of binary and text files for
-``isinstance`` checks (CPython's ``io.BufferedIOBase`` and ``io.TextIOWrapper``).
+``open(name, mode='r', *, encoding=None)`` opens a device path (``/flash/...``, ``/sd/...`` or
+relative to the current device directory) on the running board's file system, as the builtin
+``open`` of device code does, and returns the device's file objects: ``FileIO`` (binary) and
+``TextIOWrapper`` (text), whose rules ``micropython_compat.devicefile`` describes (``write``
+takes str and bytes in either mode and returns a byte count, ``readall``, no newline
+translation).
 """
 
 from __future__ import annotations
 
-import builtins
-import io
 from collections.abc import Iterator
 from typing import Any, AnyStr, Generic
 
 from micropython_compat._buffer import read_buffer, writable_buffer
+from micropython_compat.devicefile import FileIO, TextIOWrapper
 
 __all__ = ["BytesIO", "FileIO", "StringIO", "TextIOWrapper", "open"]
-
-FileIO = io.BufferedIOBase
-TextIOWrapper = io.TextIOWrapper
 
 _CLOSED = "I/O operation on closed file"
 
 
-def open(name: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-    """Open device file ``name`` (an int is a host file descriptor, as the builtin takes).
+def open(name: Any, mode: Any = "r", *, encoding: Any = None) -> FileIO | TextIOWrapper:
+    """Open device file ``name``: a ``TextIOWrapper``, or a ``FileIO`` with ``'b'`` in
+    ``mode``.
 
     Raises OSError with MicroPython's errno (``ENOENT`` for a missing file or a path outside
     the mounts).
     """
-    if isinstance(name, int):
-        return builtins.open(name, mode, *args, **kwargs)
     from micropython_compat import filesystem
 
-    return filesystem.current().open(name, mode, *args, **kwargs)
+    result: FileIO | TextIOWrapper = filesystem.current().open_device(name, mode)
+    return result
 
 
 class _MemoryStream(Generic[AnyStr]):

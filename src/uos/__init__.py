@@ -340,8 +340,9 @@ _saved_stdin: Any = None
 
 def dupterm(stream_object: Any = ...) -> Any:
     """Duplicate the terminal on ``stream_object`` (a ``machine.UART`` or any object with
-    ``read`` and ``write``): everything printed is also written to it as bytes (``\\n`` sent
-    as ``\\r\\n``, as the REPL does), and what it sends can be read from ``sys.stdin``
+    ``read`` and ``write``): everything printed is also written to it, ``\\n`` sent as
+    ``\\r\\n`` in a write of its own (bytes to a UART, ``str`` to any other object, as the
+    firmware hands them), and what it sends can be read from ``sys.stdin``
     (``input()``). ``dupterm(None)`` stops it; a reset stops it too.
 
     Returns ``None`` when setting; ``dupterm()`` returns the stream in use (or ``None``).
@@ -399,7 +400,7 @@ class _TeeOut:
         count: int = self._inner.write(text)
         stream = _dup_stream
         if stream is not None and text:
-            stream.write(text.replace("\n", "\r\n").encode())
+            _send_cooked(stream, text)
         return count
 
     def flush(self) -> None:
@@ -407,6 +408,22 @@ class _TeeOut:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+def _send_cooked(stream: Any, text: str) -> None:
+    """Send printed ``text`` to ``stream`` as the firmware does: each run of characters up to a
+    ``\n`` in one write (an empty one too), then ``\r\n`` in a write of its own; a
+    ``machine.UART`` gets the bytes, any other stream ``str`` objects."""
+    from machine import UART
+
+    as_bytes = isinstance(stream, UART)
+    pieces = text.split("\n")
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        if not last or piece:
+            stream.write(piece.encode() if as_bytes else piece)
+        if not last:
+            stream.write(b"\r\n" if as_bytes else "\r\n")
 
 
 class _TeeIn:

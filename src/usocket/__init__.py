@@ -50,7 +50,7 @@ import types
 import weakref
 from typing import Any, TypeVar
 
-from micropython_compat._buffer import read_buffer, writable_buffer
+from micropython_compat._buffer import read_buffer, writable_buffer, write_slice
 from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 
@@ -421,10 +421,12 @@ class socket:  # noqa: N801 - the device's name
                 break
         return bytes(line)
 
-    def write(self, buf: Any) -> int | None:
-        """Send ``buf`` once; return the byte count, or ``None`` if nothing can be sent now."""
+    def write(self, buf: Any, *count: Any) -> int | None:
+        """Send ``buf`` once (``write(buf, n)``: at most ``n`` bytes of it; ``write(buf, off,
+        n)``: from offset ``off``); return the byte count, or ``None`` if nothing can be sent
+        now."""
         try:
-            return self.send(buf)
+            return self.send(write_slice(buf, count))
         except OSError as exc:
             if _would_block(exc):
                 return None

@@ -20,6 +20,11 @@ As on the WiPy:
   CPython, a client checks the server's certificate against ``ca_certs`` and a server checks
   a client certificate if one is sent. (The WiPy's firmware loads no CA for ``CERT_OPTIONAL``
   and so checks nothing; here the check is kept.)
+* Certificate dates are checked against the board's RTC, not the host's clock, as the
+  WiPy's network processor checks them: with ``cert_reqs`` other than ``CERT_NONE``, a peer
+  certificate that isn't valid yet or any more at ``machine.RTC`` time fails the handshake
+  with ``OSError(461)`` (SimpleLink's ``SL_ESECDATEERROR``, as the firmware raises it), and
+  one that the host clock calls expired is accepted while the RTC is inside its dates.
 * TLS 1.2 or later as the host's OpenSSL negotiates (the WiPy speaks TLS 1.0, which current
   OpenSSL builds refuse).
 """
@@ -33,6 +38,7 @@ from typing import Any
 
 import usocket
 from micropython_compat import filesystem
+from micropython_compat.board import current_runtime
 from micropython_compat.errors import bad_argument, device_error
 
 __all__ = ["CERT_NONE", "CERT_OPTIONAL", "CERT_REQUIRED", "SSLError", "SSLSocket", "wrap_socket"]
@@ -85,6 +91,36 @@ def _load(action: Any, *args: Any) -> None:
         raise device_error(exc.errno or _errno.EIO) from None
 
 
+# OpenSSL's X509_V_FLAG_NO_CHECK_TIME: the dates are checked against the board's RTC instead.
+_NO_CHECK_TIME = 0x200000
+# SimpleLink's SL_ESECDATEERROR; the firmware raises OSError(-errno).
+_DATE_ERROR = 461
+_EPOCH_2000 = 946_684_800
+
+
+def _board_time() -> float:
+    """The board's RTC time in seconds since 1970 (what certificate dates are read in)."""
+    return current_runtime().board.rtc().read_ns() / 1e9 + _EPOCH_2000
+
+
+class _BoardDatedSocket(_ssl.SSLSocket):
+    """CPython's TLS socket, with the peer certificate's dates checked on the board's RTC
+    once the handshake is done (``OSError(461)`` outside them)."""
+
+    def do_handshake(self, block: bool = False) -> None:
+        super().do_handshake(block)
+        certificate = self.getpeercert()
+        if not certificate:  # nothing was verified (CERT_NONE, or no client certificate)
+            return
+        now = _board_time()
+        start = _ssl.cert_time_to_seconds(str(certificate["notBefore"]))
+        end = _ssl.cert_time_to_seconds(str(certificate["notAfter"]))
+        if not start <= now <= end:
+            error = OSError(_DATE_ERROR)
+            error.errno = _DATE_ERROR
+            raise error
+
+
 def _context(
     server_side: bool,
     keyfile: str | None,
@@ -98,6 +134,8 @@ def _context(
         context = _ssl.SSLContext(_ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
     context.verify_mode = _VERIFY[cert_reqs]
+    context.sslsocket_class = _BoardDatedSocket
+    context.verify_flags |= _NO_CHECK_TIME
     if certfile is not None:
         _load(context.load_cert_chain, certfile, keyfile)
     if cert_reqs != CERT_NONE:
