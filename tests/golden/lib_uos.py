@@ -10,7 +10,7 @@ print(os.listdir("/"))
 os.mkdir("/flash/data")
 with open("/flash/data/log.txt", "w") as f:
     f.write("12345")
-print(os.listdir("/flash"), os.listdir("data"))
+print(sorted(os.listdir("/flash")), os.listdir("data"))  # a fresh WiPy's files and folders too
 st = os.stat("/flash/data/log.txt")
 print(len(st), hex(st[0]), st[6])
 print(os.stat("/flash"))
@@ -29,7 +29,7 @@ except OSError as e:
 os.remove("old.txt")
 os.chdir("/flash")
 os.rmdir("data")
-print(os.listdir("/flash"))
+print(sorted(os.listdir("/flash")))
 print(len(os.urandom(8)), type(os.urandom(1)))
 os.sync()
 
