@@ -78,10 +78,12 @@ class DeviceBytearray(bytearray, metaclass=_AliasOf):
                 super().__init__(view.cast("B") if view.ndim else view.tobytes())
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        if isinstance(index, slice):
-            super().__setitem__(index, value)
-        else:
-            super().__setitem__(index, _byte(value))
+        try:  # the common case (a byte in range) at CPython's own speed
+            bytearray.__setitem__(self, index, value)
+        except ValueError:
+            if isinstance(index, slice):
+                raise
+            bytearray.__setitem__(self, index, _byte(value))
 
     def append(self, item: SupportsIndex) -> None:
         super().append(_byte(item))
