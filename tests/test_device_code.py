@@ -470,3 +470,19 @@ def test_uart_and_socket_write_take_a_count_and_an_offset(tmp_path: Path) -> Non
         server.close()
     assert (status, out) == (0, "2 3 0\n3 2\n")
     assert received == b"GET45"
+
+
+def test_a_file_loaded_in_a_test_follows_the_devices_rules(tmp_path: Path, wipy: Any) -> None:
+    path = write(
+        tmp_path,
+        "driver.py",
+        """\
+        class LCD:
+            ADDR = const(0x27)
+            def frame(self):
+                buf = bytearray(2)
+                buf[0] = ADDR << 4
+                return buf, b'%s' % 'on'
+        """,
+    )
+    assert wipy.load(path).LCD().frame() == (bytearray(b"\x70\x00"), b"on")

@@ -301,9 +301,9 @@ class Runner:
         ``name`` (never put in ``sys.modules``) and return it. Raises what the code raises."""
         module = types.ModuleType(name)
         module.__file__ = str(path)
-        vars(module)["__builtins__"] = builtins
+        self.device_namespace(vars(module))
         self.add_device_name(str(path))
-        exec(compile(path.read_bytes(), str(path), "exec", dont_inherit=True), vars(module))
+        exec(self.compile(path.read_bytes(), str(path)), vars(module))
         return module
 
     # -- what counts as the program --------------------------------------------------------
