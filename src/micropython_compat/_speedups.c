@@ -803,6 +803,7 @@ ring_append(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
 {
     static const char *const names[] = {"self", "time_ns", "level"};
     PyObject *bound[3];
+    PyObject *index;
     long long time_ns;
     int level;
 
@@ -810,7 +811,14 @@ ring_append(PyObject *op, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
                   names, 3, 3, bound) < 0) {
         return NULL;
     }
-    time_ns = PyLong_AsLongLong(bound[1]);
+    /* index() first, as the twin's operator.index(): the same TypeError text on every
+       Python (3.9's PyLong_AsLongLong words a non-int differently) */
+    index = PyNumber_Index(bound[1]);
+    if (index == NULL) {
+        return NULL;
+    }
+    time_ns = PyLong_AsLongLong(index);
+    Py_DECREF(index);
     if (time_ns == -1 && PyErr_Occurred()) {
         return NULL;
     }
