@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import timeit
 from pathlib import Path
 from typing import Any, Callable
 
@@ -59,3 +60,10 @@ def main(
         return
     c, pure = both_modes(script, args.repeat)
     finish(c, pure, args.repeat)
+
+
+def measure(stmt: str, namespace: dict[str, Any], repeat: int, setup: str = "pass") -> float:
+    """Best-of-``repeat`` nanoseconds per execution of ``stmt``."""
+    timer = timeit.Timer(stmt, setup=setup, globals=namespace)
+    number, _ = timer.autorange()
+    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e9

@@ -13,11 +13,10 @@ it exits 0 either way.
 from __future__ import annotations
 
 import sys
-import timeit
 from pathlib import Path
 from typing import Any
 
-from _modes import main
+from _modes import main, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 VALUE_TARGET_NS = 150.0
@@ -29,13 +28,6 @@ ROWS = [
     ("value", "Pin.value(1), sim pin, level unchanged"),
     ("toggle", "Pin.toggle(), sim pin"),
 ]
-
-
-def measure(stmt: str, namespace: dict[str, Any], repeat: int, setup: str = "pass") -> float:
-    """Best-of-``repeat`` nanoseconds per execution of ``stmt``."""
-    timer = timeit.Timer(stmt, setup=setup, globals=namespace)
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e9
 
 
 def child(repeat: int) -> dict[str, Any]:

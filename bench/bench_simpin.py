@@ -22,11 +22,10 @@ third of it, in each mode. It prints PASS/FAIL lines and exits 0 either way.
 from __future__ import annotations
 
 import sys
-import timeit
 from pathlib import Path
 from typing import Any
 
-from _modes import main
+from _modes import main, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,13 +37,6 @@ ROWS = [
     ("unobserved", "Pin.toggle(), unobserved"),
     ("gpiozero", "gpiozero MockPin state = not state"),
 ]
-
-
-def measure(stmt: str, namespace: dict[str, Any], repeat: int, setup: str = "pass") -> float:
-    """Best-of-``repeat`` nanoseconds per execution of ``stmt``."""
-    timer = timeit.Timer(stmt, setup=setup, globals=namespace)
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e9
 
 
 def sim_rows(repeat: int) -> dict[str, float]:
